@@ -1,0 +1,63 @@
+/**
+ * Compiles src/main.ts into one self-contained executable.
+ *
+ *   bun scripts/build.ts [--target bun-linux-x64] [--outfile dist/cloudwatch-publisher]
+ *
+ * The binary reads only the real environment (no .env or bunfig.toml autoload) and has the
+ * package version baked in.
+ */
+import { parseArgs } from "node:util";
+import pkg from "../package.json" with { type: "json" };
+
+export interface BuildOptions {
+  readonly target?: string;
+  readonly outfile: string;
+  readonly version?: string;
+}
+
+/** Builds one binary; throws with Bun's own output when the build fails. */
+export async function build(options: BuildOptions): Promise<void> {
+  const version = options.version ?? pkg.version;
+  const args = [
+    "build",
+    "src/main.ts",
+    "--compile",
+    "--minify",
+    "--bytecode",
+    "--sourcemap",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    "--define",
+    `CWP_BUILD_VERSION=${JSON.stringify(version)}`,
+    ...(options.target ? ["--target", options.target] : []),
+    "--outfile",
+    options.outfile,
+  ];
+  const proc = Bun.spawn([process.execPath, ...args], {
+    cwd: `${import.meta.dir}/..`,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) {
+    throw new Error(`bun build for ${options.target ?? "this host"} failed (exit ${code}):\n${stderr}${stdout}`);
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { target: { type: "string" }, outfile: { type: "string" } },
+  });
+  const outfile = values.outfile ?? "dist/cloudwatch-publisher";
+  try {
+    await build({ outfile, ...(values.target ? { target: values.target } : {}) });
+    process.stdout.write(`built ${outfile} (${pkg.version}, ${values.target ?? "host"})\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

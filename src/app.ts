@@ -1,0 +1,186 @@
+import type { Invocation } from "./cli.ts";
+import type { Clock } from "./clock.ts";
+import type { CloudWatch, CloudWatchOptions, ResolvedCredentials } from "./cloudwatch/client.ts";
+import { type Config, type Env, loadConfig, unknownVariables } from "./config/load.ts";
+import { CredentialsError } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import { type Pipeline, runCycle, runLoop } from "./run.ts";
+import { cloudWatchSink, describeError } from "./sinks/cloudwatch.ts";
+import { dryRunSink } from "./sinks/dry-run.ts";
+import { envMetricSource } from "./sources/env-metric.ts";
+
+/** Everything the program touches, passed in by main (or by a test). */
+export interface AppDeps {
+  readonly env: Env;
+  readonly version: string;
+  readonly out: (line: string) => void;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly stop: AbortSignal;
+  readonly abort: AbortSignal;
+  readonly createCloudWatch: (options: CloudWatchOptions) => CloudWatch;
+  readonly profileRegion: () => Promise<string | undefined>;
+  /** Secret values the logger must never print; credentials found are added here. */
+  readonly secrets: Set<string>;
+}
+
+export type Outcome = "ok" | "publishFailed";
+
+/** Time one attempt may wait for an answer before it is retried. */
+const attemptTimeoutMs = (config: Config) =>
+  Math.min(10_000, Math.max(1_000, (config.intervalSeconds * 1000) / 2));
+
+const maskKey = (id: string) => `****${id.slice(-4)}`;
+
+function credentialsHelp(env: Env): string {
+  const hints: string[] = [];
+  if (env.AWS_ACCESS_KEY_ID && !env.AWS_SECRET_ACCESS_KEY)
+    hints.push("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+  if (!env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY)
+    hints.push("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+  if (env.AWS_PROFILE)
+    hints.push(`profile "${env.AWS_PROFILE}" (AWS_PROFILE) was not found or holds no credentials`);
+  if (env.AWS_EC2_METADATA_DISABLED === "true")
+    hints.push("EC2 instance metadata is disabled (AWS_EC2_METADATA_DISABLED)");
+  return [
+    "no AWS credentials found.",
+    ...hints.map((h) => `Note: ${h}.`),
+    "Tried, in order: environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN);",
+    "web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN); shared files (~/.aws/credentials, ~/.aws/config,",
+    `profile "${env.AWS_PROFILE ?? "default"}"), SSO and credential_process; the ECS/EKS container credentials endpoint;`,
+    "EC2 instance metadata (instance role).",
+    "Provide one: an IAM role for the instance/task/pod, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+  ].join(" ");
+}
+
+async function resolveCredentials(cw: CloudWatch, d: AppDeps): Promise<ResolvedCredentials> {
+  try {
+    const c = await cw.credentials();
+    d.secrets.add(c.secretAccessKey);
+    if (c.sessionToken) d.secrets.add(c.sessionToken);
+    return c;
+  } catch (error) {
+    d.log.debug("credential chain failed", describeError(error));
+    throw new CredentialsError(credentialsHelp(d.env), { cause: error });
+  }
+}
+
+function summary(config: Config) {
+  return {
+    namespace: config.namespace,
+    metric: config.metricName,
+    value: config.value ?? "random 1-100",
+    unit: config.unit,
+    dimensions: Object.fromEntries(config.dimensions.map((d) => [d.name, d.value])),
+    storageResolution: config.storageResolution,
+    intervalSeconds: config.intervalSeconds,
+    retries: config.retries,
+  };
+}
+
+async function validate(
+  d: AppDeps,
+  config: Config,
+  warnings: readonly string[],
+  cw: CloudWatch,
+): Promise<Outcome> {
+  const endpoint = await cw.endpoint();
+  const creds = await resolveCredentials(cw, d);
+  const dims = config.dimensions.map((x) => `${x.name}=${x.value}`).join(", ");
+  const row = (k: string, v: string) => d.out(`  ${k.padEnd(20)}${v}`);
+  d.out(`cloudwatch-publisher ${d.version}: configuration is valid`);
+  row("region", `${config.region} (from ${config.regionSource})`);
+  row("endpoint", endpoint);
+  row(
+    "credentials",
+    `${creds.source}, access key ${maskKey(creds.accessKeyId)}${creds.sessionToken ? ", with session token" : ""}`,
+  );
+  row("namespace", config.namespace);
+  row("metric", config.metricName);
+  row("value", config.value === undefined ? "random integer 1-100, new each cycle" : String(config.value));
+  row("unit", config.unit);
+  row("dimensions", dims === "" ? "(none)" : dims);
+  row("storage resolution", config.storageResolution === 1 ? "1 s (high resolution)" : "60 s (standard)");
+  row("interval", `${config.intervalSeconds} s, aligned to the clock`);
+  row("retries", String(config.retries));
+  row("log", `${config.logFormat}, ${config.logLevel}`);
+  for (const w of warnings) d.out(`warning: ${w}`);
+  const lines: string[] = [];
+  const result = await dryRunSink((l) => lines.push(l)).publish(
+    await envMetricSource(config, d.random)(d.clock.now()),
+    { signal: d.stop, deadline: d.clock.now() },
+  );
+  d.out(`A cycle sends ${result.requests} request(s) with ${result.delivered} datapoint(s):`);
+  for (const l of lines) d.out(l);
+  return "ok";
+}
+
+/**
+ * Runs one invocation to its end. Throws ConfigError / CredentialsError for main to map to
+ * exit codes; returns whether publishing succeeded.
+ */
+export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
+  const needsAws = !inv.dryRun;
+  const hasRegion = d.env.AWS_REGION !== undefined || d.env.AWS_DEFAULT_REGION !== undefined;
+  const profileRegion = needsAws && !hasRegion ? await d.profileRegion() : undefined;
+  const warnings = unknownVariables(d.env);
+  const config = loadConfig(d.env, { profileRegion, requireRegion: needsAws });
+  for (const w of warnings) d.log.warn(w);
+
+  const intervalMs = config.intervalSeconds * 1000;
+  let pipeline: Pipeline;
+  if (inv.dryRun) {
+    pipeline = {
+      source: envMetricSource(config, d.random),
+      sink: dryRunSink(d.out),
+      clock: d.clock,
+      log: d.log,
+    };
+  } else {
+    const cw = d.createCloudWatch({
+      region: config.region ?? "",
+      retries: config.retries,
+      attemptTimeoutMs: attemptTimeoutMs(config),
+      onRetry: (e) =>
+        d.log.warn("retrying", {
+          attempt: e.attempt,
+          delayMs: e.delayMs,
+          reason: e.errorType,
+          ...describeError(e.error),
+        }),
+      onGiveUp: (reason) => d.log.debug("not retrying", { reason }),
+    });
+    if (inv.command === "validate") return validate(d, config, warnings, cw);
+    const creds = await resolveCredentials(cw, d);
+    d.log.info("starting", {
+      version: d.version,
+      command: inv.command,
+      region: config.region,
+      endpoint: await cw.endpoint(),
+      credentials: creds.source,
+      ...summary(config),
+    });
+    pipeline = {
+      source: envMetricSource(config, d.random),
+      sink: cloudWatchSink(cw.putMetricData, d.log, d.clock.now),
+      clock: d.clock,
+      log: d.log,
+    };
+  }
+  if (inv.dryRun)
+    d.log.info("starting (dry run: nothing is sent)", {
+      version: d.version,
+      command: inv.command,
+      ...summary(config),
+    });
+
+  if (inv.command === "once") {
+    const now = d.clock.now();
+    const result = await runCycle(pipeline, now, now + intervalMs, d.abort);
+    return result.lost.length === 0 || d.stop.aborted ? "ok" : "publishFailed";
+  }
+  const cycles = await runLoop(pipeline, { intervalMs, stop: d.stop, abort: d.abort });
+  d.log.info("stopped", { cycles });
+  return "ok";
+}

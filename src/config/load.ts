@@ -1,0 +1,107 @@
+import * as v from "valibot";
+import type { StorageResolution, Unit } from "../cloudwatch/limits.ts";
+import type { Dimension } from "../datum.ts";
+import { ConfigError } from "../errors.ts";
+import { closest } from "../similar.ts";
+import { EnvSchema, KNOWN_VARIABLES, RegionSchema } from "./schema.ts";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+export type LogFormat = "json" | "text";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface Config {
+  /** Undefined only in `--dry-run`, which needs no region. */
+  readonly region: string | undefined;
+  /** Where the region came from: a variable name or "profile". */
+  readonly regionSource: string | undefined;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** A fixed value, or undefined for a random integer 1–100 each cycle (the seed's behaviour). */
+  readonly value: number | undefined;
+  readonly unit: Unit;
+  readonly dimensions: readonly Dimension[];
+  readonly storageResolution: StorageResolution;
+  readonly intervalSeconds: number;
+  readonly retries: number;
+  readonly logFormat: LogFormat;
+  readonly logLevel: LogLevel;
+}
+
+export interface LoadOptions {
+  /** The region of the active AWS profile, when the SDK found one. */
+  readonly profileRegion?: string | undefined;
+  /** `--dry-run` sends nothing, so it does not need a region. */
+  readonly requireRegion: boolean;
+}
+
+const PREFIXES = ["METRIC_", "PUBLISH_"];
+
+/** Warnings for set `METRIC_*`/`PUBLISH_*` variables the publisher does not read (typos). */
+export function unknownVariables(env: Env): string[] {
+  return Object.keys(env)
+    .filter((name) => PREFIXES.some((p) => name.startsWith(p)) && !KNOWN_VARIABLES.includes(name))
+    .sort()
+    .map((name) => {
+      const guess = closest(name, KNOWN_VARIABLES, 4);
+      const hint = guess === undefined ? "" : ` (did you mean ${guess}?)`;
+      return `${name} is not a variable cloudwatch-publisher reads and is ignored${hint}`;
+    });
+}
+
+function resolveRegion(env: Env, options: LoadOptions, problems: string[]) {
+  const candidates: [string, string | undefined][] = [
+    ["AWS_REGION", env.AWS_REGION],
+    ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION],
+    ["the AWS profile's region", options.profileRegion],
+  ];
+  const found = candidates.find(([, value]) => value !== undefined);
+  if (found === undefined) {
+    if (options.requireRegion) {
+      problems.push(
+        "AWS_REGION: not set, and no region in AWS_DEFAULT_REGION or the AWS profile (set AWS_REGION, e.g. AWS_REGION=ap-southeast-2)",
+      );
+    }
+    return { region: undefined, regionSource: undefined };
+  }
+  const [source, raw] = found;
+  const parsed = v.safeParse(RegionSchema, raw);
+  if (!parsed.success) {
+    for (const issue of parsed.issues) problems.push(`${source}: ${issue.message}`);
+    return { region: undefined, regionSource: source };
+  }
+  return { region: parsed.output, regionSource: source };
+}
+
+/**
+ * Reads and validates the publisher's configuration from `env`. Throws one ConfigError that
+ * lists every problem, each naming its variable, the bad value and what is allowed.
+ */
+export function loadConfig(env: Env, options: LoadOptions): Config {
+  const problems: string[] = [];
+  const { region, regionSource } = resolveRegion(env, options, problems);
+  const input = Object.fromEntries(KNOWN_VARIABLES.map((name) => [name, env[name]]));
+  const parsed = v.safeParse(EnvSchema, input);
+  if (!parsed.success) {
+    for (const issue of parsed.issues) {
+      const key = issue.path?.[0]?.key;
+      problems.push(`${typeof key === "string" ? key : "configuration"}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.output;
+  const config: Config = {
+    region,
+    regionSource,
+    namespace: e.METRIC_NAMESPACE,
+    metricName: e.METRIC_NAME,
+    value: e.METRIC_VALUE,
+    unit: e.METRIC_UNIT,
+    dimensions: Object.freeze(e.METRIC_DIMENSIONS ?? []),
+    storageResolution: e.METRIC_STORAGE_RESOLUTION,
+    intervalSeconds: e.PUBLISH_INTERVAL_SECONDS,
+    retries: e.PUBLISH_RETRIES,
+    logFormat: e.LOG_FORMAT,
+    logLevel: e.LOG_LEVEL,
+  };
+  return Object.freeze(config);
+}

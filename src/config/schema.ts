@@ -1,0 +1,194 @@
+import * as v from "valibot";
+import {
+  MAX_ABS_VALUE,
+  MAX_DIMENSION_NAME_LENGTH,
+  MAX_DIMENSION_VALUE_LENGTH,
+  MAX_DIMENSIONS_PER_DATUM,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_NAMESPACE_LENGTH,
+  RESERVED_NAMESPACE_PREFIX,
+  UNIT_ALIASES,
+  UNITS,
+  type Unit,
+} from "../cloudwatch/limits.ts";
+import type { Dimension } from "../datum.ts";
+import { closest } from "../similar.ts";
+import { DECIMAL, hasControlCharacter, isPrintableAscii, REGION, show } from "./values.ts";
+
+/** A set variable: trimmed, and not empty (an empty value is a mistake, not "use the default"). */
+const text = (defaultHint?: string) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.nonEmpty(
+      defaultHint === undefined
+        ? "is set but empty"
+        : `is set but empty (unset it to use the default ${show(defaultHint)})`,
+    ),
+  );
+
+const integerIn = (min: number, max: number, fallback: string) =>
+  v.pipe(
+    text(fallback),
+    v.regex(/^[+-]?\d+$/, (i) => `${show(i.input)} is not a whole number (allowed: ${min} to ${max})`),
+    v.transform(Number),
+    v.minValue(min, (i) => `${i.input} is below the minimum (allowed: ${min} to ${max})`),
+    v.maxValue(max, (i) => `${i.input} is above the maximum (allowed: ${min} to ${max})`),
+  );
+
+const choice = <const T extends readonly string[]>(options: T, fallback: T[number]) =>
+  v.pipe(
+    text(fallback),
+    v.picklist(options, (i) => `${show(i.input)} is not allowed (allowed: ${options.join(", ")})`),
+  );
+
+export const DEFAULTS = {
+  METRIC_NAMESPACE: "CustomMetrics",
+  METRIC_NAME: "TestMetric",
+  METRIC_UNIT: "Count",
+  METRIC_STORAGE_RESOLUTION: "60",
+  PUBLISH_INTERVAL_SECONDS: "60",
+  PUBLISH_RETRIES: "3",
+  LOG_FORMAT: "json",
+  LOG_LEVEL: "info",
+} as const;
+
+export const RegionSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty("is set but empty"),
+  v.regex(
+    REGION,
+    (i) =>
+      `${show(i.input)} is not an AWS region (expected a region name such as us-east-1, ap-southeast-2, us-gov-west-1 or cn-north-1)`,
+  ),
+);
+
+const NamespaceSchema = v.pipe(
+  text(DEFAULTS.METRIC_NAMESPACE),
+  v.maxLength(
+    MAX_NAMESPACE_LENGTH,
+    (i) => `is ${i.input.length} characters long (allowed: 1 to ${MAX_NAMESPACE_LENGTH})`,
+  ),
+  v.check(
+    isPrintableAscii,
+    (i) => `${show(i.input)} has characters outside printable ASCII (allowed: space to ~)`,
+  ),
+  v.check(
+    (s) => !s.startsWith(":"),
+    (i) => `${show(i.input)} must not start with ":"`,
+  ),
+  v.check(
+    (s) => !s.startsWith(RESERVED_NAMESPACE_PREFIX),
+    (i) => `${show(i.input)} starts with "AWS/", which is reserved for AWS services`,
+  ),
+);
+
+const MetricNameSchema = v.pipe(
+  text(DEFAULTS.METRIC_NAME),
+  v.maxLength(
+    MAX_METRIC_NAME_LENGTH,
+    (i) => `is ${i.input.length} characters long (allowed: 1 to ${MAX_METRIC_NAME_LENGTH})`,
+  ),
+  v.check(
+    (s) => !hasControlCharacter(s),
+    (i) => `${show(i.input)} contains control characters`,
+  ),
+);
+
+const ValueSchema = v.pipe(
+  text(),
+  v.regex(
+    DECIMAL,
+    (i) =>
+      `${show(i.input)} is not a finite decimal number (allowed: -2^360 to 2^360, e.g. 42 or 0.5; unset it for a random 1-100)`,
+  ),
+  v.check(
+    (s) => Math.abs(Number(s)) <= MAX_ABS_VALUE,
+    (i) => `${show(i.input)} is out of range (allowed: -2^360 to 2^360)`,
+  ),
+  v.transform(Number),
+);
+
+function unitProblem(input: string): string {
+  const guess = UNIT_ALIASES[input.toLowerCase()] ?? closest(input, UNITS, 4);
+  return guess === undefined
+    ? `${show(input)} is not a CloudWatch unit (allowed, exact spelling: ${UNITS.join(", ")})`
+    : `${show(input)} is not a CloudWatch unit (did you mean ${show(guess)}?)`;
+}
+
+const UnitSchema = v.pipe(
+  text(DEFAULTS.METRIC_UNIT),
+  v.check(
+    (s): boolean => (UNITS as readonly string[]).includes(s),
+    (i) => unitProblem(String(i.input)),
+  ),
+  v.transform((s) => s as Unit),
+);
+
+/** `Name=Value,Name2=Value2` → dimensions; every problem of every pair is reported. */
+const DimensionsSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty("is set but empty (unset it for no dimensions)"),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const dimensions: Dimension[] = [];
+    const seen = new Set<string>();
+    const problem = (message: string) => addIssue({ message });
+    const pairs = dataset.value.split(",");
+    if (pairs.length > MAX_DIMENSIONS_PER_DATUM) {
+      problem(`has ${pairs.length} dimensions (allowed: at most ${MAX_DIMENSIONS_PER_DATUM})`);
+    }
+    for (const [index, pair] of pairs.entries()) {
+      const where = `dimension ${index + 1}`;
+      const eq = pair.indexOf("=");
+      if (eq < 0) {
+        problem(`${where} ${show(pair.trim())} is not Name=Value`);
+        continue;
+      }
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (name === "") problem(`${where} ${show(pair.trim())} has an empty name`);
+      else if (name.length > MAX_DIMENSION_NAME_LENGTH)
+        problem(`${where} name is ${name.length} characters (allowed: 1 to ${MAX_DIMENSION_NAME_LENGTH})`);
+      else if (!isPrintableAscii(name))
+        problem(`${where} name ${show(name)} has characters outside printable ASCII`);
+      else if (name.startsWith(":")) problem(`${where} name ${show(name)} must not start with ":"`);
+      else if (seen.has(name)) problem(`${where} name ${show(name)} is repeated (names must be unique)`);
+      if (value === "") problem(`${where} ${show(pair.trim())} has an empty value`);
+      else if (value.length > MAX_DIMENSION_VALUE_LENGTH)
+        problem(`${where} value is ${value.length} characters (allowed: 1 to ${MAX_DIMENSION_VALUE_LENGTH})`);
+      else if (!isPrintableAscii(value))
+        problem(`${where} value ${show(value)} has characters outside printable ASCII`);
+      seen.add(name);
+      dimensions.push({ name, value });
+    }
+    return dataset.issues === undefined ? dimensions : NEVER;
+  }),
+);
+
+/** The environment variables the publisher reads itself (the AWS SDK reads its own). */
+export const EnvSchema = v.object({
+  METRIC_NAMESPACE: v.optional(NamespaceSchema, DEFAULTS.METRIC_NAMESPACE),
+  METRIC_NAME: v.optional(MetricNameSchema, DEFAULTS.METRIC_NAME),
+  METRIC_VALUE: v.optional(ValueSchema),
+  METRIC_UNIT: v.optional(UnitSchema, DEFAULTS.METRIC_UNIT),
+  METRIC_DIMENSIONS: v.optional(DimensionsSchema),
+  METRIC_STORAGE_RESOLUTION: v.optional(
+    v.pipe(
+      choice(["60", "1"], "60"),
+      v.transform((s) => (s === "1" ? 1 : 60) as 1 | 60),
+    ),
+    DEFAULTS.METRIC_STORAGE_RESOLUTION,
+  ),
+  PUBLISH_INTERVAL_SECONDS: v.optional(
+    integerIn(1, 86_400, DEFAULTS.PUBLISH_INTERVAL_SECONDS),
+    DEFAULTS.PUBLISH_INTERVAL_SECONDS,
+  ),
+  PUBLISH_RETRIES: v.optional(integerIn(0, 10, DEFAULTS.PUBLISH_RETRIES), DEFAULTS.PUBLISH_RETRIES),
+  LOG_FORMAT: v.optional(choice(["json", "text"], "json"), DEFAULTS.LOG_FORMAT),
+  LOG_LEVEL: v.optional(choice(["debug", "info", "warn", "error"], "info"), DEFAULTS.LOG_LEVEL),
+});
+
+/** Every variable name the publisher itself reads, for the typo warning. */
+export const KNOWN_VARIABLES = Object.keys(EnvSchema.entries);

@@ -1,0 +1,25 @@
+import type { Datum } from "../datum.ts";
+
+export interface PublishOptions {
+  /** Aborts in-flight requests: the cycle deadline or a shutdown. */
+  readonly signal: AbortSignal;
+  /** Epoch ms by which every attempt, retries included, must be over. */
+  readonly deadline: number;
+}
+
+export interface Failure {
+  readonly datums: readonly Datum[];
+  readonly error: Error;
+}
+
+export interface PublishResult {
+  readonly requests: number;
+  readonly delivered: number;
+  /** Datums that were not delivered, grouped by the request that failed. */
+  readonly failures: readonly Failure[];
+}
+
+/** Where a cycle's datums go: CloudWatch, or stdout for `--dry-run`. */
+export interface Sink {
+  publish(datums: readonly Datum[], options: PublishOptions): Promise<PublishResult>;
+}
