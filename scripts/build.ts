@@ -44,7 +44,9 @@ export async function build(options: BuildOptions): Promise<void> {
     proc.exited,
   ]);
   if (code !== 0) {
-    throw new Error(`bun build for ${options.target ?? "this host"} failed (exit ${code}):\n${stderr}${stdout}`);
+    throw new Error(
+      `bun build for ${options.target ?? "this host"} failed (exit ${code}):\n${stderr}${stdout}`,
+    );
   }
 }
 

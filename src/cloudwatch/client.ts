@@ -21,6 +21,9 @@ export interface CloudWatchOptions {
   readonly attemptTimeoutMs: number;
   readonly onRetry?: (event: RetryEvent) => void;
   readonly onGiveUp?: (reason: string) => void;
+  /** Tests and the benchmark only: production takes both from the SDK's own conventions. */
+  readonly endpoint?: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export interface CloudWatch {
@@ -74,6 +77,8 @@ export function createCloudWatch(options: CloudWatchOptions): CloudWatch {
     }),
     // fetch, unlike node:http under Bun, honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
     requestHandler: new FetchHttpHandler({ requestTimeout: options.attemptTimeoutMs }),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   return {
     async putMetricData(input, { signal, deadline: until }) {

@@ -42,7 +42,9 @@ export function unknownVariables(env: Env): string[] {
     .filter((name) => PREFIXES.some((p) => name.startsWith(p)) && !KNOWN_VARIABLES.includes(name))
     .sort()
     .map((name) => {
-      const guess = closest(name, KNOWN_VARIABLES, 4);
+      const guess =
+        closest(name, KNOWN_VARIABLES, 4) ??
+        KNOWN_VARIABLES.find((known) => known.startsWith(name) || name.startsWith(known));
       const hint = guess === undefined ? "" : ` (did you mean ${guess}?)`;
       return `${name} is not a variable cloudwatch-publisher reads and is ignored${hint}`;
     });
@@ -64,7 +66,7 @@ function resolveRegion(env: Env, options: LoadOptions, problems: string[]) {
     return { region: undefined, regionSource: undefined };
   }
   const [source, raw] = found;
-  const parsed = v.safeParse(RegionSchema, raw);
+  const parsed = v.safeParse(RegionSchema, raw, { abortPipeEarly: true });
   if (!parsed.success) {
     for (const issue of parsed.issues) problems.push(`${source}: ${issue.message}`);
     return { region: undefined, regionSource: source };
@@ -80,7 +82,8 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
   const problems: string[] = [];
   const { region, regionSource } = resolveRegion(env, options, problems);
   const input = Object.fromEntries(KNOWN_VARIABLES.map((name) => [name, env[name]]));
-  const parsed = v.safeParse(EnvSchema, input);
+  // One message per variable from its pipe (the first rule it breaks); all variables are checked.
+  const parsed = v.safeParse(EnvSchema, input, { abortPipeEarly: true });
   if (!parsed.success) {
     for (const issue of parsed.issues) {
       const key = issue.path?.[0]?.key;
