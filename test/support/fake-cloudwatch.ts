@@ -82,38 +82,29 @@ class Rejection {
 
 const invalid = (message: string) => new Rejection(400, "InvalidParameterValue", message);
 
-/** Parses `MetricData.member.1.Dimensions.member.2.Name=...` form fields into objects. */
+/** Parses awsQuery form fields (`MetricData.member.1.Dimensions.member.2.Name=...`) into datums. */
 function parseQuery(form: URLSearchParams): { action: string | null; namespace: unknown; data: RawDatum[] } {
-  const data: Record<string, unknown>[] = [];
-  for (const [key, value] of form) {
-    const m = /^MetricData\.member\.(\d+)\.(.+)$/.exec(key);
-    if (!m) continue;
-    const index = Number(m[1]) - 1;
-    const slot = (data[index] ??= {});
-    const rest = m[2] ?? "";
-    const dim = /^Dimensions\.member\.(\d+)\.(Name|Value)$/.exec(rest);
-    if (dim) {
-      const dims = (slot.Dimensions ??= {}) as Record<string, Record<string, string>>;
-      const d = (dims[dim[1] ?? ""] ??= {});
-      d[dim[2] ?? ""] = value;
-    } else {
-      slot[rest] = rest === "Value" || rest === "StorageResolution" ? Number(value) : value;
+  const data: RawDatum[] = [];
+  for (let i = 1; form.has(`MetricData.member.${i}.MetricName`); i++) {
+    const at = (field: string) => form.get(`MetricData.member.${i}.${field}`) ?? undefined;
+    const dimensions: { Name: string; Value: string }[] = [];
+    for (let j = 1; at(`Dimensions.member.${j}.Name`) !== undefined; j++) {
+      dimensions.push({
+        Name: at(`Dimensions.member.${j}.Name`) ?? "",
+        Value: at(`Dimensions.member.${j}.Value`) ?? "",
+      });
     }
+    const resolution = at("StorageResolution");
+    data.push({
+      MetricName: at("MetricName"),
+      Value: at("Value") === undefined ? undefined : Number(at("Value")),
+      Unit: at("Unit"),
+      Timestamp: at("Timestamp"),
+      ...(dimensions.length > 0 ? { Dimensions: dimensions } : {}),
+      ...(resolution === undefined ? {} : { StorageResolution: Number(resolution) }),
+    });
   }
-  const rows = data.map((slot) => {
-    const dims = slot.Dimensions as Record<string, { Name: string; Value: string }> | undefined;
-    return {
-      ...slot,
-      ...(dims
-        ? {
-            Dimensions: Object.keys(dims)
-              .sort((a, b) => Number(a) - Number(b))
-              .map((k) => dims[k]),
-          }
-        : {}),
-    } as RawDatum;
-  });
-  return { action: form.get("Action"), namespace: form.get("Namespace"), data: rows };
+  return { action: form.get("Action"), namespace: form.get("Namespace"), data };
 }
 
 function isAsciiPrintable(s: string): boolean {
