@@ -153,17 +153,18 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
     });
     if (inv.command === "validate") return validate(d, config, warnings, cw);
     const creds = await resolveCredentials(cw, d);
+    const endpoint = await cw.endpoint();
     d.log.info("starting", {
       version: d.version,
       command: inv.command,
       region: config.region,
-      endpoint: await cw.endpoint(),
+      endpoint,
       credentials: creds.source,
       ...summary(config),
     });
     pipeline = {
       source: envMetricSource(config, d.random),
-      sink: cloudWatchSink(cw.putMetricData, d.log, d.clock.now),
+      sink: cloudWatchSink(cw.putMetricData, d.log, endpoint, d.clock.now),
       clock: d.clock,
       log: d.log,
     };

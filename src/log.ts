@@ -27,9 +27,10 @@ export interface LogOptions {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const REDACTED = "[REDACTED]";
 
+/** Strings are bare unless they hold spaces, quotes or "="; anything else is JSON. */
 function textValue(value: unknown): string {
-  const s = typeof value === "string" ? value : JSON.stringify(value);
-  return /^[^\s"=]+$/.test(s ?? "") ? (s ?? "") : JSON.stringify(s);
+  if (typeof value !== "string") return JSON.stringify(value) ?? String(value);
+  return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
 }
 
 /** One structured line per event: JSON objects, or `time LEVEL msg key=value` text. */

@@ -13,7 +13,7 @@ export function describeError(error: unknown): { error: string; message: string;
 }
 
 /** Sends datums to CloudWatch in as few requests as the limits allow, one at a time. */
-export function cloudWatchSink(put: PutMetricData, log: Logger, now = Date.now): Sink {
+export function cloudWatchSink(put: PutMetricData, log: Logger, endpoint: string, now = Date.now): Sink {
   return {
     async publish(datums, { signal, deadline }) {
       const failures: Failure[] = [];
@@ -35,7 +35,12 @@ export function cloudWatchSink(put: PutMetricData, log: Logger, now = Date.now):
         } catch (error) {
           const cause = error instanceof Error ? error : new Error(String(error));
           failures.push({ datums: batch.datums, error: cause });
-          log.error("request failed", { ...fields, ...describeError(error), durationMs: now() - started });
+          const described = describeError(error);
+          const msg =
+            described.status === undefined
+              ? `could not reach CloudWatch at ${endpoint}`
+              : `CloudWatch rejected the request (HTTP ${described.status})`;
+          log.error(msg, { ...fields, endpoint, ...described, durationMs: now() - started });
         }
       }
       return { requests: batches.length, delivered, failures };

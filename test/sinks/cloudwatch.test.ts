@@ -33,7 +33,7 @@ function sink(over: Partial<CloudWatchOptions> = {}) {
     onRetry: (e) => log.warn("retrying", { attempt: e.attempt, reason: e.errorType }),
     ...over,
   });
-  return cloudWatchSink(cw.putMetricData, log);
+  return cloudWatchSink(cw.putMetricData, log, fake.url);
 }
 
 const opts = (ms = 10_000) => ({ signal: new AbortController().signal, deadline: Date.now() + ms });
@@ -82,7 +82,7 @@ describe("cloudWatchSink against the fake endpoint", () => {
     expect(result.delivered).toBe(0);
     expect(result.failures).toHaveLength(1);
     expect(fake.requests).toHaveLength(1);
-    const failed = lines.find((l) => l.msg === "request failed");
+    const failed = lines.find((l) => l.msg === "CloudWatch rejected the request (HTTP 400)");
     expect(failed).toMatchObject({
       level: "error",
       status: 400,
