@@ -3,6 +3,7 @@ import type { Clock } from "./clock.ts";
 import type { CloudWatch, CloudWatchOptions, ResolvedCredentials } from "./cloudwatch/client.ts";
 import { type Config, type Env, loadConfig, unknownVariables } from "./config/load.ts";
 import { CredentialsError } from "./errors.ts";
+import { DEFAULT_HEALTH_FILE, type HealthFiles, HealthRecorder, healthThresholdMs, judge } from "./health.ts";
 import type { Logger } from "./log.ts";
 import { type Pipeline, runCycle, runLoop } from "./run.ts";
 import { cloudWatchSink, describeError } from "./sinks/cloudwatch.ts";
@@ -21,11 +22,12 @@ export interface AppDeps {
   readonly abort: AbortSignal;
   readonly createCloudWatch: (options: CloudWatchOptions) => CloudWatch;
   readonly profileRegion: () => Promise<string | undefined>;
+  readonly files: HealthFiles;
   /** Secret values the logger must never print; credentials found are added here. */
   readonly secrets: Set<string>;
 }
 
-export type Outcome = "ok" | "publishFailed";
+export type Outcome = "ok" | "publishFailed" | "unhealthy";
 
 /** Time one attempt may wait for an answer before it is retried. */
 const attemptTimeoutMs = (config: Config) =>
@@ -116,11 +118,20 @@ async function validate(
   return "ok";
 }
 
+/** `healthcheck`: judges the health file the publisher keeps; needs no other configuration. */
+export async function healthcheck(d: AppDeps): Promise<Outcome> {
+  const path = d.env.PUBLISH_HEALTH_FILE?.trim() || DEFAULT_HEALTH_FILE;
+  const verdict = judge(await d.files.read(path), d.clock.now());
+  d.out(`${verdict.healthy ? "healthy" : "unhealthy"}: ${verdict.reason}`);
+  return verdict.healthy ? "ok" : "unhealthy";
+}
+
 /**
  * Runs one invocation to its end. Throws ConfigError / CredentialsError for main to map to
  * exit codes; returns whether publishing succeeded.
  */
 export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
+  if (inv.command === "healthcheck") return healthcheck(d);
   const needsAws = !inv.dryRun;
   const hasRegion = d.env.AWS_REGION !== undefined || d.env.AWS_DEFAULT_REGION !== undefined;
   const profileRegion = needsAws && !hasRegion ? await d.profileRegion() : undefined;
@@ -175,6 +186,21 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
       command: inv.command,
       ...summary(config),
     });
+  else {
+    // A dry run delivers nothing, so it never claims health.
+    const health = await HealthRecorder.open(
+      config.healthFile,
+      d.files,
+      d.clock.now(),
+      healthThresholdMs(intervalMs, config.retries, attemptTimeoutMs(config)),
+      (error) =>
+        d.log.warn(
+          "cannot write the health file; healthcheck will report unhealthy (a read-only container needs a writable /tmp: --tmpfs /tmp)",
+          { path: config.healthFile, ...describeError(error) },
+        ),
+    );
+    pipeline = { ...pipeline, afterCycle: (result, at) => health.record(at, result.lost.length === 0) };
+  }
 
   if (inv.command === "once") {
     const now = d.clock.now();

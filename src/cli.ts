@@ -1,6 +1,6 @@
 import { UsageError } from "./errors.ts";
 
-export type Command = "run" | "once" | "validate" | "help" | "version";
+export type Command = "run" | "once" | "validate" | "healthcheck" | "help" | "version";
 
 export interface Invocation {
   readonly command: Command;
@@ -10,6 +10,7 @@ export interface Invocation {
 export const EXIT = {
   ok: 0,
   publishFailed: 1,
+  unhealthy: 1,
   badConfig: 2,
   noCredentials: 3,
   internal: 70,
@@ -25,6 +26,8 @@ Usage:
   cloudwatch-publisher once [--dry-run]    publish one cycle and exit (for cron)
   cloudwatch-publisher validate            check configuration and credentials, show what a
                                            cycle would send; sends nothing
+  cloudwatch-publisher healthcheck         exit 0 if the last successful publish is recent
+                                           (for Docker HEALTHCHECK / Kubernetes exec probes)
   cloudwatch-publisher --help | --version
 
 Options:
@@ -41,6 +44,7 @@ Configuration (environment):
   METRIC_STORAGE_RESOLUTION   60 (default) or 1 (high resolution)
   PUBLISH_INTERVAL_SECONDS    1-86400, default 60
   PUBLISH_RETRIES             0-10, default 3 (retries of throttling, 5xx, network errors)
+  PUBLISH_HEALTH_FILE         default /tmp/cloudwatch-publisher.health (for healthcheck)
   LOG_FORMAT                  json (default) or text
   LOG_LEVEL                   debug, info (default), warn, error
 Credentials, endpoint (AWS_ENDPOINT_URL_CLOUDWATCH) and proxy (HTTPS_PROXY, NO_PROXY)
@@ -48,7 +52,7 @@ follow the AWS SDK's conventions.
 
 Exit codes:
   0   success (and after SIGTERM/SIGINT)
-  1   publish failed after retries (once)
+  1   publish failed after retries (once); unhealthy (healthcheck)
   2   bad configuration or command line (nothing was sent)
   3   no AWS credentials found
   70  internal error (a bug: please report it)
@@ -63,16 +67,19 @@ export function parseArgs(argv: readonly string[]): Invocation {
     if (arg === "--help" || arg === "-h" || arg === "help") return { command: "help", dryRun };
     if (arg === "--version" || arg === "-V" || arg === "version") return { command: "version", dryRun };
     if (arg === "--dry-run") dryRun = true;
-    else if (arg === "run" || arg === "once" || arg === "validate") {
+    else if (arg === "run" || arg === "once" || arg === "validate" || arg === "healthcheck") {
       if (command !== undefined)
         throw new UsageError(`only one command may be given (got "${command}" and "${arg}")`);
       command = arg;
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option "${arg}" (see --help)`);
-    else throw new UsageError(`unknown command "${arg}" (commands: run, once, validate; see --help)`);
+    else
+      throw new UsageError(
+        `unknown command "${arg}" (commands: run, once, validate, healthcheck; see --help)`,
+      );
   }
   const resolved = command ?? "run";
-  if (dryRun && resolved === "validate") {
-    throw new UsageError("--dry-run goes with run or once; validate never sends anything");
+  if (dryRun && (resolved === "validate" || resolved === "healthcheck")) {
+    throw new UsageError(`--dry-run goes with run or once; ${resolved} never sends anything`);
   }
   return { command: resolved, dryRun };
 }

@@ -7,6 +7,7 @@ import { systemClock } from "./clock.ts";
 import { createCloudWatch, profileRegion } from "./cloudwatch/client.ts";
 import type { Env } from "./config/load.ts";
 import { ConfigError, CredentialsError, UsageError } from "./errors.ts";
+import { nodeHealthFiles } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION } from "./version.ts";
 
@@ -41,10 +42,11 @@ function exitCode(error: unknown, log: Logger): number {
     log.error(error.message);
     return EXIT.noCredentials;
   }
-  log.error("internal error (please report it)", {
+  log.error("internal error (please report it; LOG_LEVEL=debug adds the stack)", {
     error: error instanceof Error ? error.name : "Error",
     message: error instanceof Error ? error.message : String(error),
   });
+  log.debug("internal error stack", { stack: error instanceof Error ? error.stack : undefined });
   return EXIT.internal;
 }
 
@@ -86,10 +88,11 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       abort: abort.signal,
       createCloudWatch,
       profileRegion,
+      files: nodeHealthFiles,
       secrets,
     };
     const outcome = await runApp(inv, deps);
-    return outcome === "ok" ? EXIT.ok : EXIT.publishFailed;
+    return { ok: EXIT.ok, publishFailed: EXIT.publishFailed, unhealthy: EXIT.unhealthy }[outcome];
   } catch (error) {
     return exitCode(error, log);
   }

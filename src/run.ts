@@ -13,6 +13,8 @@ export interface Pipeline {
   readonly sink: Sink;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Called after every cycle (the health file). */
+  readonly afterCycle?: (result: CycleResult, endedAt: number) => Promise<void>;
 }
 
 export interface CycleResult {
@@ -63,7 +65,9 @@ export async function runCycle(
     };
     if (lost.length === 0) p.log.info("published", fields);
     else p.log.error("cycle failed", { ...fields, delivered: result.delivered, notDelivered: lost.length });
-    return { datums: datums.length, delivered: result.delivered, requests: result.requests, lost };
+    const cycle = { datums: datums.length, delivered: result.delivered, requests: result.requests, lost };
+    await p.afterCycle?.(cycle, p.clock.now());
+    return cycle;
   } finally {
     timer.cancel();
   }

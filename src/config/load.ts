@@ -23,6 +23,8 @@ export interface Config {
   readonly storageResolution: StorageResolution;
   readonly intervalSeconds: number;
   readonly retries: number;
+  /** Where the last successful publish is recorded for the `healthcheck` command. */
+  readonly healthFile: string;
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
 }
@@ -103,6 +105,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     storageResolution: e.METRIC_STORAGE_RESOLUTION,
     intervalSeconds: e.PUBLISH_INTERVAL_SECONDS,
     retries: e.PUBLISH_RETRIES,
+    healthFile: e.PUBLISH_HEALTH_FILE,
     logFormat: e.LOG_FORMAT,
     logLevel: e.LOG_LEVEL,
   };

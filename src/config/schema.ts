@@ -49,6 +49,7 @@ export const DEFAULTS = {
   METRIC_STORAGE_RESOLUTION: "60",
   PUBLISH_INTERVAL_SECONDS: "60",
   PUBLISH_RETRIES: "3",
+  PUBLISH_HEALTH_FILE: "/tmp/cloudwatch-publisher.health",
   LOG_FORMAT: "json",
   LOG_LEVEL: "info",
 } as const;
@@ -186,6 +187,16 @@ export const EnvSchema = v.object({
     DEFAULTS.PUBLISH_INTERVAL_SECONDS,
   ),
   PUBLISH_RETRIES: v.optional(integerIn(0, 10, DEFAULTS.PUBLISH_RETRIES), DEFAULTS.PUBLISH_RETRIES),
+  PUBLISH_HEALTH_FILE: v.optional(
+    v.pipe(
+      text(DEFAULTS.PUBLISH_HEALTH_FILE),
+      v.check(
+        (s) => s.startsWith("/"),
+        (i) => `${show(i.input)} is not an absolute path`,
+      ),
+    ),
+    DEFAULTS.PUBLISH_HEALTH_FILE,
+  ),
   LOG_FORMAT: v.optional(choice(["json", "text"], "json"), DEFAULTS.LOG_FORMAT),
   LOG_LEVEL: v.optional(choice(["debug", "info", "warn", "error"], "info"), DEFAULTS.LOG_LEVEL),
 });

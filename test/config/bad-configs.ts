@@ -85,6 +85,11 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { env: { PUBLISH_RETRIES: "-1" }, variable: "PUBLISH_RETRIES", says: "below the minimum" },
   { env: { PUBLISH_RETRIES: "11" }, variable: "PUBLISH_RETRIES", says: "above the maximum" },
   { env: { PUBLISH_RETRIES: "three" }, variable: "PUBLISH_RETRIES", says: "not a whole number" },
+  {
+    env: { PUBLISH_HEALTH_FILE: "health.json" },
+    variable: "PUBLISH_HEALTH_FILE",
+    says: "not an absolute path",
+  },
   { env: { LOG_FORMAT: "xml" }, variable: "LOG_FORMAT", says: "allowed: json, text" },
   { env: { LOG_LEVEL: "verbose" }, variable: "LOG_LEVEL", says: "allowed: debug, info, warn, error" },
 ];

@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       storageResolution: 60,
       intervalSeconds: 60,
       retries: 3,
+      healthFile: "/tmp/cloudwatch-publisher.health",
       logFormat: "json",
       logLevel: "info",
     });

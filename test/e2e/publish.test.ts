@@ -348,3 +348,35 @@ describe("dry run, validate, help (binary)", () => {
     }
   });
 });
+
+describe("healthcheck (binary)", () => {
+  test("healthy after a publish, unhealthy once the endpoint stays down past the threshold", async () => {
+    const env = fakeEnv(fake.url, { PUBLISH_INTERVAL_SECONDS: "1", PUBLISH_RETRIES: "0" });
+    env.PUBLISH_HEALTH_FILE = `${env.HOME}/health.json`;
+    const before = clean(await run("binary", ["healthcheck"], env));
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain("unhealthy: no health file");
+    const p = await start("binary", ["run"], env);
+    try {
+      await fake.waitForDatums(2, 5_000);
+      const healthy = clean(await run("binary", ["healthcheck"], env));
+      expect(healthy.code).toBe(0);
+      expect(healthy.stdout).toMatch(/^healthy: last successful publish \d+ s ago\n$/);
+      fake.setFault("unavailable");
+      // Threshold for a 1 s interval: 2 intervals + 1 s of retries = 3 s.
+      const until = Date.now() + 8_000;
+      let last = healthy;
+      while (Date.now() < until) {
+        last = await run("binary", ["healthcheck"], env);
+        if (last.code !== 0) break;
+        await Bun.sleep(250);
+      }
+      expect(last.code).toBe(1);
+      expect(last.stdout).toMatch(/^unhealthy: last successful publish \d+ s ago, more than 3 s\n$/);
+    } finally {
+      fake.setFault(undefined);
+      p.proc.kill("SIGTERM");
+      clean(await p.finished);
+    }
+  }, 20_000);
+});
