@@ -7,6 +7,7 @@
  * package version baked in; the embedded source map makes the stack that LOG_LEVEL=debug
  * prints for an internal error point at the TypeScript source.
  */
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
 
@@ -57,16 +58,19 @@ export async function build(options: BuildOptions): Promise<void> {
       `bun build for ${options.target ?? "this host"} failed (exit ${code}):\n${stderr}${stdout}`,
     );
   }
+  // The source map is embedded in the executable; the copy written beside it is not needed.
+  await rm(`${options.outfile}.map`, { force: true });
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { target: { type: "string" }, outfile: { type: "string" } },
+    options: { target: { type: "string" }, outfile: { type: "string" }, version: { type: "string" } },
   });
   const outfile = values.outfile ?? "dist/cloudwatch-publisher";
   try {
-    await build({ outfile, ...(values.target ? { target: values.target } : {}) });
-    process.stdout.write(`built ${outfile} (${pkg.version}, ${values.target ?? "host"})\n`);
+    const version = values.version || pkg.version;
+    await build({ outfile, version, ...(values.target ? { target: values.target } : {}) });
+    process.stdout.write(`built ${outfile} (${version}, ${values.target ?? "host"})\n`);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -38,6 +38,7 @@ export function cleanEnv(overrides: Record<string, string | undefined> = {}): Re
     AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9",
+    PUBLISH_HEALTH_FILE: join(home, "health"),
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
