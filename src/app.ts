@@ -2,7 +2,15 @@ import type { Invocation } from "./cli.ts";
 import type { Clock } from "./clock.ts";
 import type { CloudWatch, CloudWatchOptions, ResolvedCredentials } from "./cloudwatch/client.ts";
 import { type Config, type Env, loadConfig, unknownVariables } from "./config/load.ts";
-import { CredentialsError } from "./errors.ts";
+import type { Dimension } from "./datum.ts";
+import {
+  describe as describeImds,
+  type Imds,
+  instanceDimensions,
+  instanceRegion,
+  MetadataError,
+} from "./ec2.ts";
+import { ConfigError, CredentialsError } from "./errors.ts";
 import { DEFAULT_HEALTH_FILE, type HealthFiles, HealthRecorder, healthThresholdMs, judge } from "./health.ts";
 import type { Logger } from "./log.ts";
 import { type Pipeline, runCycle, runLoop } from "./run.ts";
@@ -22,6 +30,8 @@ export interface AppDeps {
   readonly abort: AbortSignal;
   readonly createCloudWatch: (options: CloudWatchOptions) => CloudWatch;
   readonly profileRegion: () => Promise<string | undefined>;
+  /** EC2 instance metadata, or undefined when disabled (AWS_EC2_METADATA_DISABLED). */
+  readonly imds: Imds | undefined;
   readonly files: HealthFiles;
   /** Secret values the logger must never print; credentials found are added here. */
   readonly secrets: Set<string>;
@@ -118,6 +128,35 @@ async function validate(
   return "ok";
 }
 
+/** A region from the AWS profile, else from EC2 instance metadata (fast to fail off EC2). */
+async function findRegion(d: AppDeps): Promise<{ region: string; source: string } | undefined> {
+  const fromProfile = await d.profileRegion();
+  if (fromProfile) return { region: fromProfile, source: "the AWS profile" };
+  if (!d.imds) return undefined;
+  try {
+    return { region: await instanceRegion(d.imds), source: "EC2 instance metadata" };
+  } catch (error) {
+    d.log.debug("no region from instance metadata", { reason: describeImds(error) });
+    return undefined;
+  }
+}
+
+/** The `METRIC_EC2_DIMENSIONS` values; a dimension metadata cannot give stops the start. */
+async function ec2Dimensions(config: Config, d: AppDeps): Promise<Dimension[]> {
+  if (config.ec2Dimensions.length === 0) return [];
+  if (!d.imds) {
+    throw new ConfigError([
+      "METRIC_EC2_DIMENSIONS: is set, but instance metadata is disabled (AWS_EC2_METADATA_DISABLED=true)",
+    ]);
+  }
+  try {
+    return await instanceDimensions(d.imds, config.ec2Dimensions);
+  } catch (error) {
+    const message = error instanceof MetadataError ? error.message : describeImds(error);
+    throw new ConfigError([`METRIC_EC2_DIMENSIONS: ${message}`], { cause: error });
+  }
+}
+
 /** `healthcheck`: judges the health file the publisher keeps; needs no other configuration. */
 export async function healthcheck(d: AppDeps): Promise<Outcome> {
   const path = d.env.PUBLISH_HEALTH_FILE?.trim() || DEFAULT_HEALTH_FILE;
@@ -134,10 +173,11 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
   if (inv.command === "healthcheck") return healthcheck(d);
   const needsAws = !inv.dryRun;
   const hasRegion = d.env.AWS_REGION !== undefined || d.env.AWS_DEFAULT_REGION !== undefined;
-  const profileRegion = needsAws && !hasRegion ? await d.profileRegion() : undefined;
+  const fallbackRegion = needsAws && !hasRegion ? await findRegion(d) : undefined;
   const warnings = unknownVariables(d.env);
-  const config = loadConfig(d.env, { profileRegion, requireRegion: needsAws });
+  const loaded = loadConfig(d.env, { fallbackRegion, requireRegion: needsAws });
   for (const w of warnings) d.log.warn(w);
+  const config = { ...loaded, dimensions: [...loaded.dimensions, ...(await ec2Dimensions(loaded, d))] };
 
   const intervalMs = config.intervalSeconds * 1000;
   let pipeline: Pipeline;
@@ -169,6 +209,7 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
       version: d.version,
       command: inv.command,
       region: config.region,
+      regionSource: config.regionSource,
       endpoint,
       credentials: creds.source,
       ...summary(config),

@@ -6,6 +6,7 @@ import { EXIT, helpText, parseArgs } from "./cli.ts";
 import { systemClock } from "./clock.ts";
 import { createCloudWatch, profileRegion } from "./cloudwatch/client.ts";
 import type { Env } from "./config/load.ts";
+import { sdkImds } from "./ec2.ts";
 import { ConfigError, CredentialsError, UsageError } from "./errors.ts";
 import { nodeHealthFiles } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -88,6 +89,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       abort: abort.signal,
       createCloudWatch,
       profileRegion,
+      imds: sdkImds(env),
       files: nodeHealthFiles,
       secrets,
     };

@@ -1,4 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { loadConfig } from "@smithy/core/config";
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import type { PutMetricDataInput } from "../sinks/wire.ts";
 import { createRetryStrategy, type RetryEvent } from "./retry.ts";
@@ -107,10 +108,18 @@ export function createCloudWatch(options: CloudWatchOptions): CloudWatch {
   };
 }
 
-/** The region of the active AWS profile (`AWS_PROFILE`, `~/.aws/config`), if it names one. */
+/**
+ * The region of the active AWS profile (`AWS_PROFILE`, `~/.aws/config`), if it names one: the
+ * shared files only — not the SDK's whole region chain, which would also ask instance metadata.
+ */
 export async function profileRegion(): Promise<string | undefined> {
   try {
-    return await new CloudWatchClient({}).config.region();
+    const fromFiles = loadConfig<string | undefined>({
+      environmentVariableSelector: () => undefined,
+      configFileSelector: (profile) => profile.region,
+      default: () => undefined,
+    });
+    return await fromFiles();
   } catch {
     return undefined;
   }

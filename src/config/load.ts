@@ -1,6 +1,7 @@
 import * as v from "valibot";
-import type { StorageResolution, Unit } from "../cloudwatch/limits.ts";
+import { MAX_DIMENSIONS_PER_DATUM, type StorageResolution, type Unit } from "../cloudwatch/limits.ts";
 import type { Dimension } from "../datum.ts";
+import type { Ec2Dimension } from "../ec2-dimensions.ts";
 import { ConfigError } from "../errors.ts";
 import { closest } from "../similar.ts";
 import { EnvSchema, KNOWN_VARIABLES, RegionSchema } from "./schema.ts";
@@ -12,7 +13,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export interface Config {
   /** Undefined only in `--dry-run`, which needs no region. */
   readonly region: string | undefined;
-  /** Where the region came from: a variable name or "profile". */
+  /** Where the region came from: a variable name, the profile, or instance metadata. */
   readonly regionSource: string | undefined;
   readonly namespace: string;
   readonly metricName: string;
@@ -20,6 +21,8 @@ export interface Config {
   readonly value: number | undefined;
   readonly unit: Unit;
   readonly dimensions: readonly Dimension[];
+  /** Dimensions to add from EC2 instance metadata. */
+  readonly ec2Dimensions: readonly Ec2Dimension[];
   readonly storageResolution: StorageResolution;
   readonly intervalSeconds: number;
   readonly retries: number;
@@ -30,8 +33,8 @@ export interface Config {
 }
 
 export interface LoadOptions {
-  /** The region of the active AWS profile, when the SDK found one. */
-  readonly profileRegion?: string | undefined;
+  /** A region found elsewhere (the AWS profile, instance metadata) and where it came from. */
+  readonly fallbackRegion?: { readonly region: string; readonly source: string } | undefined;
   /** `--dry-run` sends nothing, so it does not need a region. */
   readonly requireRegion: boolean;
 }
@@ -56,13 +59,13 @@ function resolveRegion(env: Env, options: LoadOptions, problems: string[]) {
   const candidates: [string, string | undefined][] = [
     ["AWS_REGION", env.AWS_REGION],
     ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION],
-    ["the AWS profile's region", options.profileRegion],
   ];
+  if (options.fallbackRegion) candidates.push([options.fallbackRegion.source, options.fallbackRegion.region]);
   const found = candidates.find(([, value]) => value !== undefined);
   if (found === undefined) {
     if (options.requireRegion) {
       problems.push(
-        "AWS_REGION: not set, and no region in AWS_DEFAULT_REGION or the AWS profile (set AWS_REGION, e.g. AWS_REGION=ap-southeast-2)",
+        "AWS_REGION: not set, and no region in AWS_DEFAULT_REGION, the AWS profile or EC2 instance metadata (set AWS_REGION, e.g. AWS_REGION=ap-southeast-2)",
       );
     }
     return { region: undefined, regionSource: undefined };
@@ -92,6 +95,18 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       problems.push(`${typeof key === "string" ? key : "configuration"}: ${issue.message}`);
     }
   }
+  if (parsed.success) {
+    const total =
+      (parsed.output.METRIC_DIMENSIONS?.length ?? 0) + (parsed.output.METRIC_EC2_DIMENSIONS?.length ?? 0);
+    if (total > MAX_DIMENSIONS_PER_DATUM)
+      problems.push(
+        `METRIC_EC2_DIMENSIONS: with METRIC_DIMENSIONS that makes ${total} dimensions (allowed: at most ${MAX_DIMENSIONS_PER_DATUM})`,
+      );
+    const clash = parsed.output.METRIC_DIMENSIONS?.find((d) =>
+      (parsed.output.METRIC_EC2_DIMENSIONS as readonly string[] | undefined)?.includes(d.name),
+    );
+    if (clash) problems.push(`METRIC_EC2_DIMENSIONS: ${clash.name} is also set in METRIC_DIMENSIONS`);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.output;
   const config: Config = {
@@ -102,6 +117,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     value: e.METRIC_VALUE,
     unit: e.METRIC_UNIT,
     dimensions: Object.freeze(e.METRIC_DIMENSIONS ?? []),
+    ec2Dimensions: Object.freeze(e.METRIC_EC2_DIMENSIONS ?? []),
     storageResolution: e.METRIC_STORAGE_RESOLUTION,
     intervalSeconds: e.PUBLISH_INTERVAL_SECONDS,
     retries: e.PUBLISH_RETRIES,

@@ -12,6 +12,7 @@ import {
   type Unit,
 } from "../cloudwatch/limits.ts";
 import type { Dimension } from "../datum.ts";
+import { EC2_DIMENSIONS, type Ec2Dimension } from "../ec2-dimensions.ts";
 import { closest } from "../similar.ts";
 import { DECIMAL, hasControlCharacter, isPrintableAscii, REGION, show } from "./values.ts";
 
@@ -168,6 +169,29 @@ const DimensionsSchema = v.pipe(
   }),
 );
 
+const EC2_NAMES = Object.keys(EC2_DIMENSIONS) as Ec2Dimension[];
+
+/** `InstanceId,InstanceType`: dimensions taken from EC2 instance metadata. */
+const Ec2DimensionsSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty("is set but empty (unset it for no instance dimensions)"),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const names = dataset.value.split(",").map((n) => n.trim());
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (!(EC2_NAMES as string[]).includes(name)) {
+        const guess = closest(name, EC2_NAMES, 4);
+        addIssue({
+          message: `${show(name)} is not an instance dimension${guess ? ` (did you mean ${show(guess)}?)` : ""} (allowed: ${EC2_NAMES.join(", ")})`,
+        });
+      } else if (seen.has(name)) addIssue({ message: `${show(name)} is repeated` });
+      seen.add(name);
+    }
+    return dataset.issues === undefined ? (names as Ec2Dimension[]) : NEVER;
+  }),
+);
+
 /** The environment variables the publisher reads itself (the AWS SDK reads its own). */
 export const EnvSchema = v.object({
   METRIC_NAMESPACE: v.optional(NamespaceSchema, DEFAULTS.METRIC_NAMESPACE),
@@ -175,6 +199,7 @@ export const EnvSchema = v.object({
   METRIC_VALUE: v.optional(ValueSchema),
   METRIC_UNIT: v.optional(UnitSchema, DEFAULTS.METRIC_UNIT),
   METRIC_DIMENSIONS: v.optional(DimensionsSchema),
+  METRIC_EC2_DIMENSIONS: v.optional(Ec2DimensionsSchema),
   METRIC_STORAGE_RESOLUTION: v.optional(
     v.pipe(
       choice(["60", "1"], "60"),

@@ -63,6 +63,29 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   },
   { env: { METRIC_DIMENSIONS: "Ville=Zürich" }, variable: "METRIC_DIMENSIONS", says: "printable ASCII" },
   { env: { METRIC_DIMENSIONS: ":Host=a" }, variable: "METRIC_DIMENSIONS", says: 'must not start with ":"' },
+  {
+    env: { METRIC_EC2_DIMENSIONS: "InstanceID" },
+    variable: "METRIC_EC2_DIMENSIONS",
+    says: 'did you mean "InstanceId"',
+  },
+  {
+    env: { METRIC_EC2_DIMENSIONS: "InstanceId,InstanceId" },
+    variable: "METRIC_EC2_DIMENSIONS",
+    says: "repeated",
+  },
+  {
+    env: { METRIC_EC2_DIMENSIONS: "InstanceId", METRIC_DIMENSIONS: "InstanceId=i-1" },
+    variable: "METRIC_EC2_DIMENSIONS",
+    says: "also set in METRIC_DIMENSIONS",
+  },
+  {
+    env: {
+      METRIC_EC2_DIMENSIONS: "InstanceId",
+      METRIC_DIMENSIONS: Array.from({ length: 30 }, (_, i) => `D${i}=v`).join(","),
+    },
+    variable: "METRIC_EC2_DIMENSIONS",
+    says: "31 dimensions",
+  },
   { env: { METRIC_STORAGE_RESOLUTION: "30" }, variable: "METRIC_STORAGE_RESOLUTION", says: "allowed: 60, 1" },
   { env: { METRIC_STORAGE_RESOLUTION: "" }, variable: "METRIC_STORAGE_RESOLUTION", says: "empty" },
   { env: { PUBLISH_INTERVAL_SECONDS: "0" }, variable: "PUBLISH_INTERVAL_SECONDS", says: "below the minimum" },

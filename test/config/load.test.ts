@@ -5,7 +5,11 @@ import { BAD_CONFIGS } from "./bad-configs.ts";
 
 const REGION = { AWS_REGION: "ap-southeast-2" };
 const load = (env: Record<string, string>, requireRegion = true, profileRegion?: string) =>
-  loadConfig(env, { requireRegion, profileRegion });
+  loadConfig(env, {
+    requireRegion,
+    fallbackRegion:
+      profileRegion === undefined ? undefined : { region: profileRegion, source: "the AWS profile" },
+  });
 
 function problems(env: Record<string, string>): readonly string[] {
   try {
@@ -27,6 +31,7 @@ describe("loadConfig", () => {
       value: undefined,
       unit: "Count",
       dimensions: [],
+      ec2Dimensions: [],
       storageResolution: 60,
       intervalSeconds: 60,
       retries: 3,
@@ -93,7 +98,10 @@ describe("loadConfig", () => {
       region: "us-east-1",
       regionSource: "AWS_DEFAULT_REGION",
     });
-    expect(load({}, true, "sa-east-1")).toMatchObject({ region: "sa-east-1" });
+    expect(load({}, true, "sa-east-1")).toMatchObject({
+      region: "sa-east-1",
+      regionSource: "the AWS profile",
+    });
   });
 
   test("a bad AWS_DEFAULT_REGION is reported under its own name", () => {
@@ -104,7 +112,7 @@ describe("loadConfig", () => {
 
   test("no region is an error, except for a dry run", () => {
     expect(problems({})).toEqual([
-      "AWS_REGION: not set, and no region in AWS_DEFAULT_REGION or the AWS profile (set AWS_REGION, e.g. AWS_REGION=ap-southeast-2)",
+      "AWS_REGION: not set, and no region in AWS_DEFAULT_REGION, the AWS profile or EC2 instance metadata (set AWS_REGION, e.g. AWS_REGION=ap-southeast-2)",
     ]);
     expect(load({}, false).region).toBeUndefined();
   });
