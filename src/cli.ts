@@ -35,12 +35,15 @@ Options:
                sending it (logs go to stderr); needs no credentials or region
 
 Configuration (environment):
-  AWS_REGION                  region (or AWS_DEFAULT_REGION, or the AWS profile's region)
+  AWS_REGION                  region (or AWS_DEFAULT_REGION, the AWS profile's region, or
+                              on EC2 the instance's region from metadata)
   METRIC_NAMESPACE            default CustomMetrics; not starting with "AWS/" or ":"
   METRIC_NAME                 default TestMetric
   METRIC_VALUE                default: a random integer 1-100 each cycle
   METRIC_UNIT                 default Count; one of CloudWatch's 27 units
   METRIC_DIMENSIONS           Name=Value,Name2=Value2 (at most 30)
+  METRIC_EC2_DIMENSIONS       InstanceId,InstanceType,ImageId,AvailabilityZone,
+                              AutoScalingGroupName: from EC2 instance metadata
   METRIC_STORAGE_RESOLUTION   60 (default) or 1 (high resolution)
   PUBLISH_INTERVAL_SECONDS    1-86400, default 60
   PUBLISH_RETRIES             0-10, default 3 (retries of throttling, 5xx, network errors)
