@@ -37,10 +37,13 @@ RUN case "${TARGETARCH:-amd64}" in \
     esac \
  && bun scripts/build.ts --target "$target" --version "${VERSION}" \
       --outfile /out/usr/local/bin/cloudwatch-publisher \
- && sh scripts/container/rootfs.sh /glibc /out "${TARGETARCH:-amd64}"
+ && sh scripts/container/rootfs.sh /glibc /out "${TARGETARCH:-amd64}" \
+ && mkdir -p /spool
 
 FROM scratch
 COPY --from=build /out/ /
+# For PUBLISH_SPOOL_DIR: a volume mounted here starts out owned by the user the publisher runs as.
+COPY --from=build --chown=65532:65532 /spool /var/lib/cloudwatch-publisher
 
 ARG VERSION=""
 ARG REVISION=""

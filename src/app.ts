@@ -1,3 +1,4 @@
+import { Backlog, defaultBufferMax } from "./backlog.ts";
 import type { Invocation } from "./cli.ts";
 import type { Clock } from "./clock.ts";
 import type { CloudWatch, CloudWatchOptions, ResolvedCredentials } from "./cloudwatch/client.ts";
@@ -13,10 +14,11 @@ import {
 import { ConfigError, CredentialsError } from "./errors.ts";
 import { DEFAULT_HEALTH_FILE, type HealthFiles, HealthRecorder, healthThresholdMs, judge } from "./health.ts";
 import type { Logger } from "./log.ts";
-import { type Pipeline, runCycle, runLoop } from "./run.ts";
+import { finish, type Pipeline, runCycle, runLoop } from "./run.ts";
 import { cloudWatchSink, describeError } from "./sinks/cloudwatch.ts";
 import { dryRunSink } from "./sinks/dry-run.ts";
 import { envMetricSource } from "./sources/env-metric.ts";
+import { Spool, type SpoolFiles } from "./spool.ts";
 
 /** Everything the program touches, passed in by main (or by a test). */
 export interface AppDeps {
@@ -33,6 +35,7 @@ export interface AppDeps {
   /** EC2 instance metadata, or undefined when disabled (AWS_EC2_METADATA_DISABLED). */
   readonly imds: Imds | undefined;
   readonly files: HealthFiles;
+  readonly spoolFiles: SpoolFiles;
   /** Secret values the logger must never print; credentials found are added here. */
   readonly secrets: Set<string>;
 }
@@ -180,14 +183,16 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
   const config = { ...loaded, dimensions: [...loaded.dimensions, ...(await ec2Dimensions(loaded, d))] };
 
   const intervalMs = config.intervalSeconds * 1000;
+  const source = envMetricSource(config, d.random);
+  const backlog = new Backlog(config.bufferMax ?? defaultBufferMax(config.intervalSeconds, 1), d.log);
   let pipeline: Pipeline;
   if (inv.dryRun) {
-    pipeline = {
-      source: envMetricSource(config, d.random),
-      sink: dryRunSink(d.out),
-      clock: d.clock,
-      log: d.log,
-    };
+    d.log.info("starting (dry run: nothing is sent)", {
+      version: d.version,
+      command: inv.command,
+      ...summary(config),
+    });
+    pipeline = { source, sink: dryRunSink(d.out), clock: d.clock, log: d.log, backlog };
   } else {
     const cw = d.createCloudWatch({
       region: config.region ?? "",
@@ -213,22 +218,11 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
       endpoint,
       credentials: creds.source,
       ...summary(config),
+      bufferMax: backlog.max,
+      spool: config.spoolDir ?? "off",
     });
-    pipeline = {
-      source: envMetricSource(config, d.random),
-      sink: cloudWatchSink(cw.putMetricData, d.log, endpoint, d.clock.now),
-      clock: d.clock,
-      log: d.log,
-    };
-  }
-  if (inv.dryRun)
-    d.log.info("starting (dry run: nothing is sent)", {
-      version: d.version,
-      command: inv.command,
-      ...summary(config),
-    });
-  else {
-    // A dry run delivers nothing, so it never claims health.
+    const spool = config.spoolDir ? await openSpool(config.spoolDir, backlog, d) : undefined;
+    // A dry run delivers nothing, so only this path records health.
     const health = await HealthRecorder.open(
       config.healthFile,
       d.files,
@@ -240,15 +234,32 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
           { path: config.healthFile, ...describeError(error) },
         ),
     );
-    pipeline = { ...pipeline, afterCycle: (result, at) => health.record(at, result.lost.length === 0) };
+    pipeline = {
+      source,
+      sink: cloudWatchSink(cw.putMetricData, d.log, endpoint, d.clock.now),
+      clock: d.clock,
+      log: d.log,
+      backlog,
+      spool,
+      afterCycle: (result, at) => health.record(at, result.undelivered === 0),
+    };
   }
 
   if (inv.command === "once") {
     const now = d.clock.now();
     const result = await runCycle(pipeline, now, now + intervalMs, d.abort);
-    return result.lost.length === 0 || d.stop.aborted ? "ok" : "publishFailed";
+    // Cron's next run retries only what a spool kept; without one the rest is reported lost.
+    await finish(pipeline, d.abort, false);
+    return result.undelivered === 0 || d.stop.aborted ? "ok" : "publishFailed";
   }
   const cycles = await runLoop(pipeline, { intervalMs, stop: d.stop, abort: d.abort });
   d.log.info("stopped", { cycles });
   return "ok";
+}
+
+/** Opens the spool and puts what an earlier run left undelivered into the backlog. */
+async function openSpool(dir: string, backlog: Backlog, d: AppDeps): Promise<Spool> {
+  const { spool, recovered } = await Spool.open(dir, d.spoolFiles, d.log, backlog.max, d.clock.now);
+  backlog.add(recovered);
+  return spool;
 }

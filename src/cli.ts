@@ -47,6 +47,8 @@ Configuration (environment):
   METRIC_STORAGE_RESOLUTION   60 (default) or 1 (high resolution)
   PUBLISH_INTERVAL_SECONDS    1-86400, default 60
   PUBLISH_RETRIES             0-10, default 3 (retries of throttling, 5xx, network errors)
+  PUBLISH_BUFFER_MAX          undelivered datapoints kept in memory (default: 24 h worth)
+  PUBLISH_SPOOL_DIR           keep undelivered datapoints on disk across restarts
   PUBLISH_HEALTH_FILE         default /tmp/cloudwatch-publisher.health (for healthcheck)
   LOG_FORMAT                  json (default) or text
   LOG_LEVEL                   debug, info (default), warn, error

@@ -10,6 +10,7 @@ import { sdkImds } from "./ec2.ts";
 import { ConfigError, CredentialsError, UsageError } from "./errors.ts";
 import { nodeHealthFiles } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { nodeSpoolFiles } from "./spool.ts";
 import { VERSION } from "./version.ts";
 
 /** SIGTERM/SIGINT stop the schedule at once; an in-flight publish gets this long to finish. */
@@ -91,6 +92,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       profileRegion,
       imds: sdkImds(env),
       files: nodeHealthFiles,
+      spoolFiles: nodeSpoolFiles,
       secrets,
     };
     const outcome = await runApp(inv, deps);

@@ -1,27 +1,41 @@
+import type { Backlog } from "./backlog.ts";
 import { type Clock, deadlineSignal } from "./clock.ts";
 import type { Datum } from "./datum.ts";
 import type { Logger } from "./log.ts";
 import { nextBoundary, schedule } from "./schedule.ts";
 import type { Sink } from "./sinks/sink.ts";
 import type { Source } from "./sources/source.ts";
+import type { Spool } from "./spool.ts";
 
 /** A cycle that starts just before a boundary still gets this long (or one interval if shorter). */
 export const MIN_CYCLE_MS = 5_000;
+/** On SIGTERM, what is still undelivered gets one more attempt of at most this long. */
+export const FINAL_ATTEMPT_MS = 3_000;
 
 export interface Pipeline {
   readonly source: Source;
   readonly sink: Sink;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Undelivered datums, sent again with every cycle until CloudWatch accepts them. */
+  readonly backlog: Backlog;
+  /** Keeps the backlog on disk, when PUBLISH_SPOOL_DIR is set. */
+  readonly spool?: Spool | undefined;
   /** Called after every cycle (the health file). */
   readonly afterCycle?: (result: CycleResult, endedAt: number) => Promise<void>;
 }
 
 export interface CycleResult {
+  /** Measured this cycle. */
   readonly datums: number;
+  /** Sent this cycle: the backlog and the new datums. */
+  readonly sent: number;
   readonly delivered: number;
   readonly requests: number;
-  readonly lost: readonly Datum[];
+  /** Not delivered; back in the backlog. */
+  readonly undelivered: number;
+  /** Refused by CloudWatch as invalid and dropped. */
+  readonly rejected: number;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -40,9 +54,28 @@ function describe(datums: readonly Datum[]) {
   };
 }
 
+/** Sends the backlog by `deadline` and puts back what was not delivered. */
+async function deliver(p: Pipeline, deadline: number, abort: AbortSignal) {
+  const pending = p.backlog.take(p.clock.now());
+  // Written before sending: a crash in between loses nothing (it may send twice).
+  await p.spool?.save(pending);
+  const timer = deadlineSignal(p.clock, deadline);
+  try {
+    const signal = AbortSignal.any([abort, timer.signal]);
+    const result = await p.sink.publish(pending, { signal, deadline });
+    const undelivered = result.failures.flatMap((f) => f.datums);
+    p.backlog.putBack(undelivered);
+    await p.spool?.save(p.backlog.snapshot());
+    return { pending, result, undelivered };
+  } finally {
+    timer.cancel();
+  }
+}
+
 /**
- * One cycle: measure at `timestamp`, publish, and be done by `deadline` (or when `abort` fires).
- * Never throws for a failed publish: the result says what was not delivered.
+ * One cycle: measure at `timestamp`, then send the backlog with the new datums, done by
+ * `deadline` (or when `abort` fires). Never throws for a failed publish: what was not delivered
+ * stays in the backlog for the next cycle.
  */
 export async function runCycle(
   p: Pipeline,
@@ -51,25 +84,61 @@ export async function runCycle(
   abort: AbortSignal,
 ): Promise<CycleResult> {
   const started = p.clock.now();
-  const datums = await p.source(timestamp);
-  const timer = deadlineSignal(p.clock, deadline);
-  try {
-    const signal = AbortSignal.any([abort, timer.signal]);
-    const result = await p.sink.publish(datums, { signal, deadline });
-    const lost = result.failures.flatMap((f) => f.datums);
-    const fields = {
-      ...describe(datums),
-      timestamp: iso(timestamp),
-      requests: result.requests,
-      durationMs: p.clock.now() - started,
-    };
-    if (lost.length === 0) p.log.info("published", fields);
-    else p.log.error("cycle failed", { ...fields, delivered: result.delivered, notDelivered: lost.length });
-    const cycle = { datums: datums.length, delivered: result.delivered, requests: result.requests, lost };
-    await p.afterCycle?.(cycle, p.clock.now());
-    return cycle;
-  } finally {
-    timer.cancel();
+  const measured = await p.source(timestamp);
+  p.backlog.add(measured);
+  const { pending, result, undelivered } = await deliver(p, deadline, abort);
+  const fields = {
+    ...describe(measured),
+    timestamp: iso(timestamp),
+    ...(pending.length > measured.length ? { sent: pending.length } : {}),
+    requests: result.requests,
+    durationMs: p.clock.now() - started,
+  };
+  if (undelivered.length === 0) p.log.info("published", fields);
+  else {
+    p.log.error("cycle failed", {
+      ...fields,
+      delivered: result.delivered,
+      buffered: p.backlog.size,
+    });
+  }
+  const cycle: CycleResult = {
+    datums: measured.length,
+    sent: pending.length,
+    delivered: result.delivered,
+    requests: result.requests,
+    undelivered: undelivered.length,
+    rejected: result.rejected.length,
+  };
+  await p.afterCycle?.(cycle, p.clock.now());
+  return cycle;
+}
+
+/**
+ * At shutdown: one last attempt (at most FINAL_ATTEMPT_MS) for what is still undelivered; then
+ * it stays in the spool, or is reported as lost, datum by datum in one line.
+ */
+export async function finish(p: Pipeline, abort: AbortSignal, attempt = true): Promise<void> {
+  if (attempt && p.backlog.size > 0 && !abort.aborted) {
+    p.log.info("final attempt for undelivered datapoints", { buffered: p.backlog.size });
+    await deliver(p, p.clock.now() + FINAL_ATTEMPT_MS, abort);
+  }
+  const left = p.backlog.snapshot();
+  if (left.length === 0) return;
+  const range = { from: iso(left[0]?.timestamp ?? 0), to: iso(left.at(-1)?.timestamp ?? 0) };
+  if (p.spool) {
+    await p.spool.save(left);
+    p.log.warn("undelivered datapoints kept in the spool for the next start", {
+      datums: left.length,
+      ...range,
+    });
+  } else {
+    const metrics = [...new Set(left.map((d) => `${d.namespace}/${d.metricName}`))];
+    p.log.error("undelivered datapoints lost at shutdown (set PUBLISH_SPOOL_DIR to keep them)", {
+      datums: left.length,
+      ...range,
+      metrics,
+    });
   }
 }
 
@@ -101,5 +170,6 @@ export async function runLoop(p: Pipeline, o: LoopOptions): Promise<number> {
     await runCycle(p, timestamp, deadline, o.abort);
     cycles++;
   }
+  await finish(p, o.abort);
   return cycles;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Backlog } from "../src/backlog.ts";
 import type { Datum } from "../src/datum.ts";
 import { createLogger } from "../src/log.ts";
 import { MIN_CYCLE_MS, type Pipeline, runCycle, runLoop } from "../src/run.ts";
@@ -11,7 +12,10 @@ const DAY = 24 * 60 * MINUTE;
 const START = Date.UTC(2026, 10, 29, 7, 14, 33, 250);
 
 let clock: FakeClock;
-afterEach(() => clock?.dispose());
+afterEach(() => {
+  clock?.dispose();
+  delivered = [];
+});
 
 const datum = (timestamp: number): Datum => ({
   namespace: "NS",
@@ -24,17 +28,13 @@ const datum = (timestamp: number): Datum => ({
 });
 
 function pipeline(sink: Sink, lines: string[] = []): Pipeline {
-  return {
-    source: async (t) => [datum(t)],
-    sink,
-    clock,
-    log: createLogger({
-      format: "json",
-      level: "debug",
-      out: (l) => lines.push(l),
-      err: (l) => lines.push(l),
-    }),
-  };
+  const log = createLogger({
+    format: "json",
+    level: "debug",
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+  });
+  return { source: async (t) => [datum(t)], sink, clock, log, backlog: new Backlog(1_000_000, log) };
 }
 
 interface Call {
@@ -43,6 +43,9 @@ interface Call {
   end: number;
   deadline: number;
 }
+
+/** Timestamps of every datum a slowSink delivered. */
+let delivered: number[] = [];
 
 /** A sink that takes `duration(i)` simulated ms, or until its signal aborts. */
 function slowSink(
@@ -55,17 +58,24 @@ function slowSink(
     async publish(datums, o: PublishOptions) {
       const start = clock.now();
       const i = calls.length;
-      const call = { timestamp: datums[0]?.timestamp ?? Number.NaN, start, end: start, deadline: o.deadline };
+      const call = {
+        timestamp: datums.at(-1)?.timestamp ?? Number.NaN,
+        start,
+        end: start,
+        deadline: o.deadline,
+      };
       calls.push(call);
       onStart?.();
       await clock.sleep(duration(i), o.signal);
       call.end = clock.now();
       onCall?.();
       const failed = o.signal.aborted;
+      if (!failed) delivered.push(...datums.map((d) => d.timestamp));
       return {
         requests: 1,
         delivered: failed ? 0 : datums.length,
         failures: failed ? [{ datums, error: new Error("aborted") }] : [],
+        rejected: [],
       };
     },
   };
@@ -76,7 +86,8 @@ describe("runLoop", () => {
     clock = new FakeClock(START);
     const stop = new AbortController();
     const calls: Call[] = [];
-    // Durations cycle through fast, slow, and longer than the interval (cut off at the deadline).
+    // Durations cycle through fast, slow, and longer than the interval (cut off at the deadline,
+    // and then sent again with the next cycle: `timestamp` is the oldest datum of a call).
     const durations = [120, 45_000, 59_999, 90_000, 3_000];
     const sink = slowSink(
       calls,
@@ -99,6 +110,8 @@ describe("runLoop", () => {
       expect(t).toBe(first + i * MINUTE);
     });
     expect(cycles).toBe(calls.length);
+    // A publish cut off at its deadline is sent again with the next cycle: nothing lost or doubled.
+    expect(delivered).toEqual([START, ...boundaries]);
     for (const [i, c] of calls.entries()) {
       expect(c.end).toBeLessThanOrEqual(c.deadline); // retries end before the next boundary
       if (i > 0) expect(c.start).toBeGreaterThanOrEqual(calls[i - 1]?.end ?? 0); // never overlapping
@@ -166,7 +179,10 @@ describe("runLoop", () => {
     });
     expect(await loop).toBe(1);
     expect(calls[0]?.end).toBe(START);
-    expect(lines.some((l) => l.includes('"cycle failed"') && l.includes('"notDelivered":1'))).toBe(true);
+    expect(lines.some((l) => l.includes('"cycle failed"'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes("undelivered datapoints lost at shutdown") && l.includes('"datums":1')),
+    ).toBe(true);
   });
 });
 
@@ -179,22 +195,22 @@ describe("runCycle", () => {
         requests: 1,
         delivered: 0,
         failures: [{ datums, error: new Error("503") }],
+        rejected: [],
       }),
     };
-    const result = await runCycle(
-      pipeline(failing, lines),
-      START,
-      START + MINUTE,
-      new AbortController().signal,
-    );
-    expect(result.lost).toHaveLength(1);
+    const p = pipeline(failing, lines);
+    const result = await runCycle(p, START, START + MINUTE, new AbortController().signal);
+    expect(result.undelivered).toBe(1);
+    expect(p.backlog.size).toBe(1);
     expect(lines.map((l) => JSON.parse(l).msg)).toEqual(["cycle failed"]);
   });
 
   test("logs namespace, metric, value, unit, timestamp and duration on success", async () => {
     clock = new FakeClock(START);
     const lines: string[] = [];
-    const ok: Sink = { publish: async (d) => ({ requests: 1, delivered: d.length, failures: [] }) };
+    const ok: Sink = {
+      publish: async (d) => ({ requests: 1, delivered: d.length, failures: [], rejected: [] }),
+    };
     await runCycle(pipeline(ok, lines), START, START + MINUTE, new AbortController().signal);
     const line = JSON.parse(lines[0] ?? "{}");
     expect(line).toMatchObject({

@@ -26,6 +26,10 @@ export interface Config {
   readonly storageResolution: StorageResolution;
   readonly intervalSeconds: number;
   readonly retries: number;
+  /** Most undelivered datums kept; undefined for the default (24 h of datums). */
+  readonly bufferMax: number | undefined;
+  /** Where undelivered datums are kept across restarts, if anywhere. */
+  readonly spoolDir: string | undefined;
   /** Where the last successful publish is recorded for the `healthcheck` command. */
   readonly healthFile: string;
   readonly logFormat: LogFormat;
@@ -121,6 +125,8 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     storageResolution: e.METRIC_STORAGE_RESOLUTION,
     intervalSeconds: e.PUBLISH_INTERVAL_SECONDS,
     retries: e.PUBLISH_RETRIES,
+    bufferMax: e.PUBLISH_BUFFER_MAX,
+    spoolDir: e.PUBLISH_SPOOL_DIR,
     healthFile: e.PUBLISH_HEALTH_FILE,
     logFormat: e.LOG_FORMAT,
     logLevel: e.LOG_LEVEL,

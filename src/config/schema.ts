@@ -212,6 +212,16 @@ export const EnvSchema = v.object({
     DEFAULTS.PUBLISH_INTERVAL_SECONDS,
   ),
   PUBLISH_RETRIES: v.optional(integerIn(0, 10, DEFAULTS.PUBLISH_RETRIES), DEFAULTS.PUBLISH_RETRIES),
+  PUBLISH_BUFFER_MAX: v.optional(integerIn(1, 1_000_000, "sized for 24 h")),
+  PUBLISH_SPOOL_DIR: v.optional(
+    v.pipe(
+      text(),
+      v.check(
+        (s) => s.startsWith("/"),
+        (i) => `${show(i.input)} is not an absolute path`,
+      ),
+    ),
+  ),
   PUBLISH_HEALTH_FILE: v.optional(
     v.pipe(
       text(DEFAULTS.PUBLISH_HEALTH_FILE),

@@ -7,7 +7,7 @@ export function dryRunSink(write: (line: string) => void): Sink {
     async publish(datums) {
       const batches = toBatches(datums);
       for (const batch of batches) write(JSON.stringify(batch.input));
-      return { requests: batches.length, delivered: datums.length, failures: [] };
+      return { requests: batches.length, delivered: datums.length, failures: [], rejected: [] };
     },
   };
 }

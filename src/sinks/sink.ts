@@ -12,11 +12,18 @@ export interface Failure {
   readonly error: Error;
 }
 
+export interface Rejected {
+  readonly datum: Datum;
+  readonly error: Error;
+}
+
 export interface PublishResult {
   readonly requests: number;
   readonly delivered: number;
-  /** Datums that were not delivered, grouped by the request that failed. */
+  /** Datums not delivered this time (throttled, unreachable…): to be sent again later. */
   readonly failures: readonly Failure[];
+  /** Datums CloudWatch refused as invalid: never sent again. */
+  readonly rejected: readonly Rejected[];
 }
 
 /** Where a cycle's datums go: CloudWatch, or stdout for `--dry-run`. */

@@ -155,6 +155,45 @@ describe.skipIf(skip)(`the image (${skip ? found : e.command})`, () => {
     }
   }, 60_000);
 
+  test("a spool volume at /var/lib/cloudwatch-publisher is writable by the image's user", async () => {
+    const volume = `cwp-test-spool-${process.pid}`;
+    await engine(e, ["volume", "create", volume]);
+    try {
+      fake.setFault("unavailable");
+      const r = await engine(e, [
+        "run",
+        "--rm",
+        ...HARDENED,
+        "-v",
+        `${volume}:/var/lib/cloudwatch-publisher`,
+        ...envFlags({ PUBLISH_SPOOL_DIR: "/var/lib/cloudwatch-publisher", PUBLISH_RETRIES: "0" }),
+        IMAGE,
+        "once",
+      ]);
+      expect(r.code).toBe(1);
+      const lines = programLines(r.stderr).map((l) => String(l.msg));
+      expect(lines).toContain("undelivered datapoints kept in the spool for the next start");
+      expect(lines.filter((l) => l.startsWith("cannot write the spool"))).toEqual([]);
+      fake.setFault(undefined);
+      const count = fake.accepted.length;
+      const again = await engine(e, [
+        "run",
+        "--rm",
+        ...HARDENED,
+        "-v",
+        `${volume}:/var/lib/cloudwatch-publisher`,
+        ...envFlags({ PUBLISH_SPOOL_DIR: "/var/lib/cloudwatch-publisher" }),
+        IMAGE,
+        "once",
+      ]);
+      expect(again.code).toBe(0);
+      expect(fake.accepted.length - count).toBe(2); // the spooled one and the new one
+    } finally {
+      fake.setFault(undefined);
+      await engine(e, ["volume", "rm", "-f", volume]);
+    }
+  }, 60_000);
+
   test("missing credentials: exits 3 with the clear message, sends nothing", async () => {
     const requests = fake.requests.length;
     const r = await engine(e, [

@@ -5,7 +5,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FakeCloudWatch, TEST_CREDENTIALS } from "../support/fake-cloudwatch.ts";
+import { FakeCloudWatch, TEST_CREDENTIALS, TEST_SESSION_TOKEN } from "../support/fake-cloudwatch.ts";
 import { cleanEnv, type Finished, fakeEnv, jsonLines, run, start, type Via } from "../support/program.ts";
 import { TestProxy } from "../support/proxy.ts";
 
@@ -147,7 +147,11 @@ describe("seed edge cases (binary)", () => {
       level: "error",
       error: "ECONNREFUSED",
     });
-    expect(errs.at(-1)).toMatchObject({ msg: "cycle failed", notDelivered: 1 });
+    expect(errs.at(-2)).toMatchObject({ msg: "cycle failed", delivered: 0, buffered: 1 });
+    expect(errs.at(-1)).toMatchObject({
+      msg: "undelivered datapoints lost at shutdown (set PUBLISH_SPOOL_DIR to keep them)",
+      datums: 1,
+    });
   });
 
   test("docker stop during a hung publish: exits 0 within the 5 s grace", async () => {
@@ -210,7 +214,7 @@ describe("AWS conventions (binary)", () => {
   });
 
   test("a session token is sent, signed, and never printed", async () => {
-    const token = "FwoGZXIvYXdzEBYaDSessionTokenForTheFakeEndpoint0123456789";
+    const token = TEST_SESSION_TOKEN;
     const strict = new FakeCloudWatch({ credentials: { ...TEST_CREDENTIALS, sessionToken: token } }).start();
     try {
       const r = clean(

@@ -14,6 +14,7 @@ beforeEach(() => {
   fake.accepted.length = 0;
   fake.requests.length = 0;
   fake.setFault(undefined);
+  fake.rejection = undefined;
   lines = [];
 });
 
@@ -48,7 +49,7 @@ describe("cloudWatchSink against the fake endpoint", () => {
       dimensions: [{ name: "Host", value: "a" }],
     };
     const result = await sink().publish([withDims], opts());
-    expect(result).toEqual({ requests: 1, delivered: 1, failures: [] });
+    expect(result).toEqual({ requests: 1, delivered: 1, failures: [], rejected: [] });
     expect(fake.accepted).toHaveLength(1);
     expect(fake.accepted[0]).toMatchObject({
       namespace: "Test/NS",
@@ -76,18 +77,36 @@ describe("cloudWatchSink against the fake endpoint", () => {
     },
   );
 
-  test("a 400 validation error is not retried and is logged with CloudWatch's message", async () => {
+  test("a 400 validation error is not retried: the datum is dropped and logged with CloudWatch's message", async () => {
     fake.failNext(1, "invalid");
     const result = await sink().publish([datum()], opts());
-    expect(result.delivered).toBe(0);
-    expect(result.failures).toHaveLength(1);
+    expect(result).toMatchObject({ delivered: 0, failures: [], requests: 1 });
+    expect(result.rejected).toHaveLength(1);
     expect(fake.requests).toHaveLength(1);
-    const failed = lines.find((l) => l.msg === "CloudWatch rejected the request (HTTP 400)");
-    expect(failed).toMatchObject({
+    expect(
+      lines.find((l) => l.msg === "CloudWatch rejected a datapoint as invalid; it is dropped"),
+    ).toMatchObject({
       level: "error",
       status: 400,
       message: "The fake endpoint was told to reject this request.",
     });
+  });
+
+  test.each([
+    ["named in the error", true],
+    ["not named (found by halves)", false],
+  ])("one bad datum among 500, %s, is dropped; the other 499 are delivered", async (_how, nameMember) => {
+    fake.rejection = { match: (d) => d.Value === 313, nameMember };
+    try {
+      const datums = Array.from({ length: 500 }, (_, i) => datum({ value: i }));
+      const result = await sink().publish(datums, opts(30_000));
+      expect(result.rejected.map((r) => r.datum.value)).toEqual([313]);
+      expect(result.failures).toEqual([]);
+      expect(fake.accepted.map((a) => a.value)).toEqual(datums.map((d) => d.value).filter((v) => v !== 313));
+      if (!nameMember) expect(result.requests).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(500)) + 1);
+    } finally {
+      fake.rejection = undefined;
+    }
   });
 
   test("a wrong secret key is refused by the fake's SigV4 check and not retried", async () => {

@@ -23,6 +23,7 @@ export const TEST_CREDENTIALS = {
   secretAccessKey: "fake/Secret+Key/for/the/fake/endpoint/0001",
 } as const;
 export const TEST_REGION = "ap-southeast-2";
+export const TEST_SESSION_TOKEN = "FwoGZXIvYXdzEBYaDSessionTokenForTheFakeEndpoint0123456789";
 
 /** 1 MB per HTTP POST, as CloudWatch documents it. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,7 +53,14 @@ export interface RequestRecord {
   readonly userAgent: string;
 }
 
-export type Fault = "unavailable" | "internal" | "throttle" | "stall" | "drop" | "invalid";
+export type Fault = "unavailable" | "internal" | "throttle" | "stall" | "drop" | "invalid" | "garbage";
+
+/** Makes the fake refuse any request holding a datum that matches, as CloudWatch refuses bad data. */
+export interface DatumRejection {
+  readonly match: (datum: { MetricName?: unknown; Value?: unknown }) => boolean;
+  /** Name the datum's index in the message (as CloudWatch does for most errors), or not. */
+  readonly nameMember: boolean;
+}
 
 export interface FakeOptions {
   readonly credentials?: SigningCredentials;
@@ -207,6 +215,10 @@ export class FakeCloudWatch {
   private port = 0;
   private faults: Fault[] = [];
   private persistentFault: Fault | undefined;
+  private plan: ((request: number) => Fault | undefined) | undefined;
+  private requestCount = 0;
+  /** Refuse requests holding a matching datum (see DatumRejection). */
+  rejection: DatumRejection | undefined;
   private inFlight = 0;
   private maxInFlight = 0;
   private readonly stalled = new Set<() => void>();
@@ -247,6 +259,13 @@ export class FakeCloudWatch {
   /** Answer every request with `fault` until set back to undefined. */
   setFault(fault: Fault | undefined): void {
     this.persistentFault = fault;
+    this.plan = undefined;
+  }
+
+  /** Decide each request's fault by its number (1, 2, …) from now on, e.g. every other one. */
+  setPlan(plan: ((request: number) => Fault | undefined) | undefined): void {
+    this.plan = plan;
+    this.requestCount = 0;
   }
 
   /** Stops listening (connections are refused) until `start()`. */
@@ -312,7 +331,7 @@ export class FakeCloudWatch {
       return this.errorResponse(protocol, requestId, r);
     };
 
-    const fault = this.faults.shift() ?? this.persistentFault;
+    const fault = this.faults.shift() ?? this.persistentFault ?? this.plan?.(++this.requestCount);
     if (fault === "stall") {
       record(0, 0, "stall");
       await new Promise<void>((resolve) => this.stalled.add(resolve));
@@ -337,6 +356,12 @@ export class FakeCloudWatch {
       return fail(new Rejection(500, "InternalServiceFault", "Internal service error."));
     if (fault === "throttle") return fail(new Rejection(400, "Throttling", "Rate exceeded"));
     if (fault === "invalid") return fail(invalid("The fake endpoint was told to reject this request."));
+    if (fault === "garbage") {
+      record(200, 0, "garbage");
+      return new Response("<html>this is not JSON", {
+        headers: { "content-type": "application/x-amz-json-1.0" },
+      });
+    }
 
     const authProblem = verifySigV4(
       { method: req.method, url: new URL(req.url), headers: req.headers, body: raw },
@@ -380,6 +405,13 @@ export class FakeCloudWatch {
         return fail(new Rejection(400, "InvalidAction", `Unsupported action ${String(q.action)}`));
       namespace = q.namespace;
       data = q.data;
+    }
+    const bad = this.rejection ? data.findIndex((d) => this.rejection?.match(d)) : -1;
+    if (bad >= 0) {
+      const message = this.rejection?.nameMember
+        ? `The value ${String(data[bad]?.Value)} for parameter MetricData.member.${bad + 1}.Value is invalid.`
+        : "One or more parameter values are invalid.";
+      return fail(invalid(message), data.length);
     }
     try {
       validate(namespace, data, this.now());

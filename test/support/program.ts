@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../scripts/build.ts";
-import { TEST_CREDENTIALS, TEST_REGION } from "./fake-cloudwatch.ts";
+import { TEST_CREDENTIALS, TEST_REGION, TEST_SESSION_TOKEN } from "./fake-cloudwatch.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 const BINARY = join(ROOT, "dist", "test", "cloudwatch-publisher");
@@ -62,6 +62,19 @@ export interface Finished {
   readonly ms: number;
 }
 
+/**
+ * Every run of the program in the whole suite goes through here: none may print the secret key
+ * or the session token, whatever it was asked to do.
+ */
+function noSecrets(r: Finished): Finished {
+  for (const secret of [TEST_CREDENTIALS.secretAccessKey, TEST_SESSION_TOKEN]) {
+    if (r.stdout.includes(secret) || r.stderr.includes(secret)) {
+      throw new Error(`a secret reached the program's output:\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  return r;
+}
+
 /** Parses JSON log lines; non-JSON lines fail the test that asked for them. */
 export const jsonLines = (text: string): Record<string, unknown>[] =>
   text
@@ -85,7 +98,7 @@ export async function run(
     proc.exited,
   ]);
   clearTimeout(timer);
-  return { code, stdout, stderr, ms: performance.now() - started };
+  return noSecrets({ code, stdout, stderr, ms: performance.now() - started });
 }
 
 export interface Running {
@@ -102,6 +115,6 @@ export async function start(via: Via, args: string[], env: Record<string, string
     new Response(proc.stdout as ReadableStream).text(),
     new Response(proc.stderr as ReadableStream).text(),
     proc.exited,
-  ]).then(([stdout, stderr, code]) => ({ code, stdout, stderr, ms: performance.now() - started }));
+  ]).then(([stdout, stderr, code]) => noSecrets({ code, stdout, stderr, ms: performance.now() - started }));
   return { proc, finished };
 }
