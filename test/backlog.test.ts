@@ -1,19 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { Backlog, defaultBufferMax } from "../src/backlog.ts";
-import { createLogger } from "../src/log.ts";
+import { captureLogger } from "./support/capture.ts";
 import { datum } from "./support/datums.ts";
 
 const T = Date.UTC(2026, 10, 29, 8, 0, 0);
 const DAY = 86_400_000;
 
 function backlog(max: number) {
-  const lines: Record<string, unknown>[] = [];
-  const log = createLogger({
-    format: "json",
-    level: "debug",
-    out: (l) => lines.push(JSON.parse(l)),
-    err: (l) => lines.push(JSON.parse(l)),
-  });
+  const { log, lines } = captureLogger();
   return { b: new Backlog(max, log), lines };
 }
 

@@ -18,8 +18,7 @@ if (!aws)
 const fake = new FakeCloudWatch().start();
 afterAll(() => fake.stop());
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
+  fake.reset();
 });
 
 /** Runs aws-cli asynchronously: the fake answers from this same process. */

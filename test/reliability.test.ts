@@ -13,16 +13,14 @@ import { createLogger } from "../src/log.ts";
 import { type Pipeline, runCycle } from "../src/run.ts";
 import { cloudWatchSink } from "../src/sinks/cloudwatch.ts";
 import { nodeSpoolFiles, Spool } from "../src/spool.ts";
+import { captureLogger } from "./support/capture.ts";
 import { datum } from "./support/datums.ts";
 import { FakeCloudWatch, type Fault, TEST_CREDENTIALS, TEST_REGION } from "./support/fake-cloudwatch.ts";
 
 const fake = new FakeCloudWatch().start();
 afterAll(() => fake.stop());
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
-  fake.setFault(undefined);
-  fake.rejection = undefined;
+  fake.reset();
 });
 
 const MINUTE = 60_000;
@@ -33,13 +31,7 @@ const at = (i: number) => BASE + i * MINUTE;
 function pipeline(
   options: { retries?: number; attemptTimeoutMs?: number; spool?: Spool; max?: number } = {},
 ) {
-  const lines: Record<string, unknown>[] = [];
-  const log = createLogger({
-    format: "json",
-    level: "info",
-    out: (l) => lines.push(JSON.parse(l)),
-    err: (l) => lines.push(JSON.parse(l)),
-  });
+  const { log, lines } = captureLogger();
   const cw = createCloudWatch({
     region: TEST_REGION,
     retries: options.retries ?? 0,

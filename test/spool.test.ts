@@ -2,22 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "../src/log.ts";
 import { nodeSpoolFiles, SPOOL_FILE, Spool, type SpoolFiles } from "../src/spool.ts";
+import { captureLogger } from "./support/capture.ts";
 import { datum } from "./support/datums.ts";
 
 const T = Date.UTC(2026, 10, 29, 8, 0, 0);
 
-function logger() {
-  const lines: Record<string, unknown>[] = [];
-  const log = createLogger({
-    format: "json",
-    level: "debug",
-    out: (l) => lines.push(JSON.parse(l)),
-    err: (l) => lines.push(JSON.parse(l)),
-  });
-  return { log, lines };
-}
+const logger = captureLogger;
 
 describe("Spool on the real file system", () => {
   test("what is saved is recovered by the next run; an empty save removes the file", async () => {

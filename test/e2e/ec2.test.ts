@@ -11,8 +11,7 @@ afterAll(async () => {
   await imds.stop();
 });
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
+  fake.reset();
   imds.mode = "ok";
   imds.instance = TEST_INSTANCE;
 });

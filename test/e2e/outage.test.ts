@@ -9,9 +9,7 @@ import { fakeEnv, jsonLines, run, start } from "../support/program.ts";
 const fake = new FakeCloudWatch().start();
 afterAll(() => fake.stop());
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
-  fake.setFault(undefined);
+  fake.reset();
 });
 
 const spoolDir = () => mkdtempSync(join(tmpdir(), "cwp-spool-"));

@@ -12,9 +12,7 @@ import { TestProxy } from "../support/proxy.ts";
 const fake = new FakeCloudWatch().start();
 afterAll(() => fake.stop());
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
-  fake.setFault(undefined);
+  fake.reset();
 });
 
 /** What every run must satisfy: no secret printed, no stack trace. */

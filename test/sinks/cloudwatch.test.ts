@@ -1,8 +1,8 @@
 /** The CloudWatch sink with the real SDK (signing, retries, gzip) against the fake endpoint. */
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { type CloudWatchOptions, createCloudWatch } from "../../src/cloudwatch/client.ts";
-import { createLogger } from "../../src/log.ts";
 import { cloudWatchSink } from "../../src/sinks/cloudwatch.ts";
+import { captureLogger } from "../support/capture.ts";
 import { datum, hugeDatum } from "../support/datums.ts";
 import { FakeCloudWatch, TEST_CREDENTIALS, TEST_REGION } from "../support/fake-cloudwatch.ts";
 
@@ -11,20 +11,14 @@ afterAll(() => fake.stop());
 
 let lines: Record<string, unknown>[] = [];
 beforeEach(() => {
-  fake.accepted.length = 0;
-  fake.requests.length = 0;
-  fake.setFault(undefined);
-  fake.rejection = undefined;
+  fake.reset();
   lines = [];
 });
 
 function sink(over: Partial<CloudWatchOptions> = {}) {
-  const log = createLogger({
-    format: "json",
-    level: "debug",
-    out: (l) => lines.push(JSON.parse(l)),
-    err: (l) => lines.push(JSON.parse(l)),
-  });
+  const captured = captureLogger();
+  const log = captured.log;
+  lines = captured.lines;
   const cw = createCloudWatch({
     region: TEST_REGION,
     retries: 3,

@@ -4,6 +4,7 @@
  * skipped and say why.
  */
 import { basename } from "node:path";
+import { collect } from "./capture.ts";
 
 export interface Engine {
   readonly command: string;
@@ -31,16 +32,8 @@ export function findEngine(env: Record<string, string | undefined> = process.env
 }
 
 /** Runs the engine asynchronously (tests serve the fake endpoint from this same process). */
-export async function engine(e: Engine, args: string[], timeoutMs = 300_000): Promise<Result> {
-  const proc = Bun.spawn([e.command, ...args], { stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+export function engine(e: Engine, args: string[], timeoutMs = 300_000): Promise<Result> {
+  return collect([e.command, ...args], { timeoutMs });
 }
 
 /** Lines the program wrote (JSON), without the engine's own noise (podman's systemd warnings). */

@@ -251,6 +251,15 @@ export class FakeCloudWatch {
     return this.maxInFlight;
   }
 
+  /** Forgets what it accepted and every fault it was told to inject (between tests). */
+  reset(): void {
+    this.accepted.length = 0;
+    this.requests.length = 0;
+    this.faults = [];
+    this.setFault(undefined);
+    this.rejection = undefined;
+  }
+
   /** Answer the next `count` requests with `fault` (after those, answer normally). */
   failNext(count: number, fault: Fault): void {
     for (let i = 0; i < count; i++) this.faults.push(fault);

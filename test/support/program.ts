@@ -3,6 +3,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../scripts/build.ts";
+import { collect } from "./capture.ts";
 import { TEST_CREDENTIALS, TEST_REGION, TEST_SESSION_TOKEN } from "./fake-cloudwatch.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
@@ -90,15 +91,8 @@ export async function run(
   timeoutMs = 20_000,
 ): Promise<Finished> {
   const started = performance.now();
-  const proc = Bun.spawn([...(await command(via)), ...args], { env, stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(timer);
-  return noSecrets({ code, stdout, stderr, ms: performance.now() - started });
+  const out = await collect([...(await command(via)), ...args], { env, timeoutMs });
+  return noSecrets({ ...out, ms: performance.now() - started });
 }
 
 export interface Running {
