@@ -5,6 +5,8 @@ export type Command = "run" | "once" | "validate" | "healthcheck" | "help" | "ve
 export interface Invocation {
   readonly command: Command;
   readonly dryRun: boolean;
+  /** `--config PATH`: the metrics file (overrides METRICS_CONFIG_FILE). */
+  readonly config?: string | undefined;
 }
 
 export const EXIT = {
@@ -31,8 +33,9 @@ Usage:
   cloudwatch-publisher --help | --version
 
 Options:
-  --dry-run    print each PutMetricData request as one JSON line on stdout instead of
-               sending it (logs go to stderr); needs no credentials or region
+  --dry-run       print each PutMetricData request as one JSON line on stdout instead of
+                  sending it (logs go to stderr); needs no credentials or region
+  --config PATH   a JSON metrics file (as METRICS_CONFIG_FILE): many metrics and sources
 
 Configuration (environment):
   AWS_REGION                  region (or AWS_DEFAULT_REGION, the AWS profile's region, or
@@ -45,6 +48,8 @@ Configuration (environment):
   METRIC_EC2_DIMENSIONS       InstanceId,InstanceType,ImageId,AvailabilityZone,
                               AutoScalingGroupName: from EC2 instance metadata
   METRIC_STORAGE_RESOLUTION   60 (default) or 1 (high resolution)
+  METRICS_CONFIG_FILE         a JSON file of metrics (static, random, heartbeat, host, command)
+  PUBLISH_SINK                cloudwatch (default) or emf (Embedded Metric Format on stdout)
   PUBLISH_INTERVAL_SECONDS    1-86400, default 60
   PUBLISH_RETRIES             0-10, default 3 (retries of throttling, 5xx, network errors)
   PUBLISH_BUFFER_MAX          undelivered datapoints kept in memory (default: 24 h worth)
@@ -68,11 +73,16 @@ Exit codes:
 export function parseArgs(argv: readonly string[]): Invocation {
   let command: Command | undefined;
   let dryRun = false;
-  for (const arg of argv) {
+  let config: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
     if (arg === "--help" || arg === "-h" || arg === "help") return { command: "help", dryRun };
     if (arg === "--version" || arg === "-V" || arg === "version") return { command: "version", dryRun };
     if (arg === "--dry-run") dryRun = true;
-    else if (arg === "run" || arg === "once" || arg === "validate" || arg === "healthcheck") {
+    else if (arg === "--config" || arg.startsWith("--config=")) {
+      config = arg === "--config" ? argv[++i] : arg.slice("--config=".length);
+      if (!config) throw new UsageError("--config needs the path of a metrics file");
+    } else if (arg === "run" || arg === "once" || arg === "validate" || arg === "healthcheck") {
       if (command !== undefined)
         throw new UsageError(`only one command may be given (got "${command}" and "${arg}")`);
       command = arg;
@@ -86,5 +96,5 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (dryRun && (resolved === "validate" || resolved === "healthcheck")) {
     throw new UsageError(`--dry-run goes with run or once; ${resolved} never sends anything`);
   }
-  return { command: resolved, dryRun };
+  return { command: resolved, dryRun, ...(config === undefined ? {} : { config }) };
 }

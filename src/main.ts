@@ -54,8 +54,9 @@ function exitCode(error: unknown, log: Logger): number {
 
 async function main(argv: readonly string[], env: Env): Promise<number> {
   const secrets = new Set([env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((s): s is string => !!s));
-  const dryRunArg = argv.includes("--dry-run");
-  const log = earlyLogger(env, secrets, dryRunArg);
+  // With --dry-run or the EMF sink, stdout carries the output; logs go to stderr.
+  const stdoutIsOutput = argv.includes("--dry-run") || env.PUBLISH_SINK?.trim() === "emf";
+  const log = earlyLogger(env, secrets, stdoutIsOutput);
   try {
     const inv = parseArgs(argv);
     if (inv.command === "help") {
@@ -93,6 +94,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       imds: sdkImds(env),
       files: nodeHealthFiles,
       spoolFiles: nodeSpoolFiles,
+      readText: (path) => Bun.file(path).text(),
       secrets,
     };
     const outcome = await runApp(inv, deps);

@@ -26,6 +26,10 @@ export interface Config {
   readonly storageResolution: StorageResolution;
   readonly intervalSeconds: number;
   readonly retries: number;
+  /** The metrics file (`METRICS_CONFIG_FILE`, or `--config`), if any. */
+  readonly metricsFile: string | undefined;
+  /** Where datums go: PutMetricData, or Embedded Metric Format lines on stdout. */
+  readonly sink: "cloudwatch" | "emf";
   /** Most undelivered datums kept; undefined for the default (24 h of datums). */
   readonly bufferMax: number | undefined;
   /** Where undelivered datums are kept across restarts, if anywhere. */
@@ -43,7 +47,7 @@ export interface LoadOptions {
   readonly requireRegion: boolean;
 }
 
-const PREFIXES = ["METRIC_", "PUBLISH_"];
+const PREFIXES = ["METRIC_", "METRICS_", "PUBLISH_"];
 
 /** Warnings for set `METRIC_*`/`PUBLISH_*` variables the publisher does not read (typos). */
 export function unknownVariables(env: Env): string[] {
@@ -125,6 +129,8 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     storageResolution: e.METRIC_STORAGE_RESOLUTION,
     intervalSeconds: e.PUBLISH_INTERVAL_SECONDS,
     retries: e.PUBLISH_RETRIES,
+    metricsFile: e.METRICS_CONFIG_FILE,
+    sink: e.PUBLISH_SINK,
     bufferMax: e.PUBLISH_BUFFER_MAX,
     spoolDir: e.PUBLISH_SPOOL_DIR,
     healthFile: e.PUBLISH_HEALTH_FILE,

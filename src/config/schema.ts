@@ -1,20 +1,17 @@
 import * as v from "valibot";
-import {
-  MAX_ABS_VALUE,
-  MAX_DIMENSION_NAME_LENGTH,
-  MAX_DIMENSION_VALUE_LENGTH,
-  MAX_DIMENSIONS_PER_DATUM,
-  MAX_METRIC_NAME_LENGTH,
-  MAX_NAMESPACE_LENGTH,
-  RESERVED_NAMESPACE_PREFIX,
-  UNIT_ALIASES,
-  UNITS,
-  type Unit,
-} from "../cloudwatch/limits.ts";
+import { MAX_ABS_VALUE, MAX_DIMENSIONS_PER_DATUM, type Unit } from "../cloudwatch/limits.ts";
 import type { Dimension } from "../datum.ts";
 import { EC2_DIMENSIONS, type Ec2Dimension } from "../ec2-dimensions.ts";
 import { closest } from "../similar.ts";
-import { DECIMAL, hasControlCharacter, isPrintableAscii, REGION, show } from "./values.ts";
+import {
+  dimensionNameProblem,
+  dimensionValueProblem,
+  follows,
+  metricNameProblem,
+  namespaceProblem,
+  unitProblem,
+} from "./rules.ts";
+import { DECIMAL, REGION, show } from "./values.ts";
 
 /** A set variable: trimmed, and not empty (an empty value is a mistake, not "use the default"). */
 const text = (defaultHint?: string) =>
@@ -66,37 +63,9 @@ export const RegionSchema = v.pipe(
   ),
 );
 
-const NamespaceSchema = v.pipe(
-  text(DEFAULTS.METRIC_NAMESPACE),
-  v.maxLength(
-    MAX_NAMESPACE_LENGTH,
-    (i) => `is ${i.input.length} characters long (allowed: 1 to ${MAX_NAMESPACE_LENGTH})`,
-  ),
-  v.check(
-    isPrintableAscii,
-    (i) => `${show(i.input)} has characters outside printable ASCII (allowed: space to ~)`,
-  ),
-  v.check(
-    (s) => !s.startsWith(":"),
-    (i) => `${show(i.input)} must not start with ":"`,
-  ),
-  v.check(
-    (s) => !s.startsWith(RESERVED_NAMESPACE_PREFIX),
-    (i) => `${show(i.input)} starts with "AWS/", which is reserved for AWS services`,
-  ),
-);
+const NamespaceSchema = v.pipe(text(DEFAULTS.METRIC_NAMESPACE), follows(namespaceProblem));
 
-const MetricNameSchema = v.pipe(
-  text(DEFAULTS.METRIC_NAME),
-  v.maxLength(
-    MAX_METRIC_NAME_LENGTH,
-    (i) => `is ${i.input.length} characters long (allowed: 1 to ${MAX_METRIC_NAME_LENGTH})`,
-  ),
-  v.check(
-    (s) => !hasControlCharacter(s),
-    (i) => `${show(i.input)} contains control characters`,
-  ),
-);
+const MetricNameSchema = v.pipe(text(DEFAULTS.METRIC_NAME), follows(metricNameProblem));
 
 const ValueSchema = v.pipe(
   text(),
@@ -112,19 +81,9 @@ const ValueSchema = v.pipe(
   v.transform(Number),
 );
 
-function unitProblem(input: string): string {
-  const guess = UNIT_ALIASES[input.toLowerCase()] ?? closest(input, UNITS, 4);
-  return guess === undefined
-    ? `${show(input)} is not a CloudWatch unit (allowed, exact spelling: ${UNITS.join(", ")})`
-    : `${show(input)} is not a CloudWatch unit (did you mean ${show(guess)}?)`;
-}
-
 const UnitSchema = v.pipe(
   text(DEFAULTS.METRIC_UNIT),
-  v.check(
-    (s): boolean => (UNITS as readonly string[]).includes(s),
-    (i) => unitProblem(String(i.input)),
-  ),
+  follows(unitProblem),
   v.transform((s) => s as Unit),
 );
 
@@ -150,18 +109,12 @@ const DimensionsSchema = v.pipe(
       }
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      if (name === "") problem(`${where} ${show(pair.trim())} has an empty name`);
-      else if (name.length > MAX_DIMENSION_NAME_LENGTH)
-        problem(`${where} name is ${name.length} characters (allowed: 1 to ${MAX_DIMENSION_NAME_LENGTH})`);
-      else if (!isPrintableAscii(name))
-        problem(`${where} name ${show(name)} has characters outside printable ASCII`);
-      else if (name.startsWith(":")) problem(`${where} name ${show(name)} must not start with ":"`);
+      const shown = show(pair.trim());
+      const nameProblem = dimensionNameProblem(name);
+      if (nameProblem) problem(`${where} ${name === "" ? `${shown} ` : ""}${nameProblem}`);
       else if (seen.has(name)) problem(`${where} name ${show(name)} is repeated (names must be unique)`);
-      if (value === "") problem(`${where} ${show(pair.trim())} has an empty value`);
-      else if (value.length > MAX_DIMENSION_VALUE_LENGTH)
-        problem(`${where} value is ${value.length} characters (allowed: 1 to ${MAX_DIMENSION_VALUE_LENGTH})`);
-      else if (!isPrintableAscii(value))
-        problem(`${where} value ${show(value)} has characters outside printable ASCII`);
+      const valueIssue = dimensionValueProblem(value);
+      if (valueIssue) problem(`${where} ${value === "" ? `${shown} ` : ""}${valueIssue}`);
       seen.add(name);
       dimensions.push({ name, value });
     }
@@ -212,6 +165,8 @@ export const EnvSchema = v.object({
     DEFAULTS.PUBLISH_INTERVAL_SECONDS,
   ),
   PUBLISH_RETRIES: v.optional(integerIn(0, 10, DEFAULTS.PUBLISH_RETRIES), DEFAULTS.PUBLISH_RETRIES),
+  METRICS_CONFIG_FILE: v.optional(text()),
+  PUBLISH_SINK: v.optional(choice(["cloudwatch", "emf"], "cloudwatch"), "cloudwatch"),
   PUBLISH_BUFFER_MAX: v.optional(integerIn(1, 1_000_000, "sized for 24 h")),
   PUBLISH_SPOOL_DIR: v.optional(
     v.pipe(

@@ -35,6 +35,8 @@ describe("loadConfig", () => {
       storageResolution: 60,
       intervalSeconds: 60,
       retries: 3,
+      metricsFile: undefined,
+      sink: "cloudwatch",
       bufferMax: undefined,
       spoolDir: undefined,
       healthFile: "/tmp/cloudwatch-publisher.health",

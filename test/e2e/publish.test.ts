@@ -285,10 +285,13 @@ describe("dry run, validate, help (binary)", () => {
         },
       ],
     });
-    expect(jsonLines(r.stderr).map((l) => l.msg)).toEqual([
+    const logs = jsonLines(r.stderr);
+    expect(logs.map((l) => l.msg)).toEqual([
       "starting (dry run: nothing is sent)",
+      "estimate: 1 metric(s), 1 request(s) per cycle (44,640 a month): about $0.75 a month at list prices (metrics $0.30, requests $0.45 before the free tier)",
       "published",
     ]);
+    expect(logs[1]).toMatchObject({ metrics: 1, requestsPerCycle: 1, requestsPerMonth: 44_640 });
   });
 
   test("--dry-run with the random default gives a new integer 1-100 each cycle", async () => {
