@@ -3,7 +3,7 @@
  * Validated with valibot; every problem names its JSON path (`metrics[2].source.command`).
  */
 import * as v from "valibot";
-import { MAX_DIMENSIONS_PER_DATUM, STORAGE_RESOLUTIONS, type Unit } from "../cloudwatch/limits.ts";
+import { MAX_DIMENSIONS_PER_DATUM, STORAGE_RESOLUTIONS, UNITS, type Unit } from "../cloudwatch/limits.ts";
 import type { Dimension } from "../datum.ts";
 import { ConfigError } from "../errors.ts";
 import { HOST_METRIC_NAMES } from "../sources/host-names.ts";
@@ -37,16 +37,31 @@ const RandomSource = v.pipe(
 const HeartbeatSource = v.strictObject({ type: v.literal("heartbeat") });
 const HostSource = v.strictObject({
   type: v.literal("host"),
-  metrics: v.optional(v.pipe(v.array(v.picklist(HOST_METRIC_NAMES)), v.minLength(1)), HOST_METRIC_NAMES),
+  metrics: v.optional(
+    v.pipe(
+      v.array(
+        v.picklist(
+          HOST_METRIC_NAMES,
+          (i) => `${JSON.stringify(i.input)} is not a host metric (allowed: ${HOST_METRIC_NAMES.join(", ")})`,
+        ),
+      ),
+      v.minLength(1),
+    ),
+    HOST_METRIC_NAMES,
+  ),
   paths: v.optional(
     v.pipe(v.array(v.pipe(v.string(), v.startsWith("/", "must be an absolute path"))), v.minLength(1)),
     ["/"],
   ),
 });
+const TIMEOUT_RULE = "must be a whole number of seconds from 1 to 3600";
 const CommandSource = v.strictObject({
   type: v.literal("command"),
   command: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1, "needs the executable")),
-  timeoutSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600)), 10),
+  timeoutSeconds: v.optional(
+    v.pipe(v.number(), v.integer(TIMEOUT_RULE), v.minValue(1, TIMEOUT_RULE), v.maxValue(3_600, TIMEOUT_RULE)),
+    10,
+  ),
 });
 
 const SourceSchema = v.variant(
@@ -76,7 +91,7 @@ const MetricSchema = v.pipe(
   v.strictObject({
     name: v.optional(v.pipe(v.string(), follows(metricNameProblem))),
     namespace: v.optional(v.pipe(v.string(), follows(namespaceProblem))),
-    unit: v.optional(v.pipe(v.string(), follows(unitProblem))),
+    unit: v.optional(v.picklist(UNITS, (i) => unitProblem(String(i.input)) ?? "is not a CloudWatch unit")),
     dimensions: v.optional(DimensionsSchema, {}),
     storageResolution: v.optional(v.picklist(STORAGE_RESOLUTIONS)),
     source: SourceSchema,
@@ -145,8 +160,14 @@ export function parseMetricsFile(text: string, file: string, defaults: { namespa
   if (!parsed.success) {
     throw new ConfigError(
       parsed.issues.map((i) => {
-        // strictObject reports an unexpected key as "expected never": say it plainly.
-        const message = i.expected === "never" ? "is not a known key here" : i.message;
+        // strictObject reports an unexpected key as "expected never", a missing one as received
+        // undefined: say both plainly.
+        const message =
+          i.expected === "never"
+            ? "is not a known key here"
+            : i.received === "undefined"
+              ? "is required"
+              : i.message;
         return `${file}: ${jsonPath(i)}: ${message}`;
       }),
     );
@@ -157,7 +178,7 @@ export function parseMetricsFile(text: string, file: string, defaults: { namespa
     metrics: root.metrics.map((m) => ({
       name: m.name,
       namespace: m.namespace ?? root.namespace ?? defaults.namespace,
-      unit: m.unit as Unit | undefined,
+      unit: m.unit,
       dimensions: Object.entries(m.dimensions).map(([name, value]) => ({ name, value })),
       storageResolution: m.storageResolution ?? 60,
       source: m.source,
