@@ -26,7 +26,8 @@ COPY scripts/build.ts ./scripts/build.ts
 COPY scripts/container/rootfs.sh ./scripts/container/rootfs.sh
 COPY test ./test
 # The unit tests (the end-to-end and container tests run outside the image build).
-RUN bun test --timeout 30000 test/config test/schedule test/run test/health test/log test/cli test/sinks test/cloudwatch
+RUN bun test --timeout 30000 test/config test/sources test/sinks test/cloudwatch test/schedule test/run test/health \
+      test/log test/cli test/backlog test/spool test/cost test/ec2 test/reliability
 COPY --from=glibc / /glibc/
 ARG TARGETARCH
 ARG VERSION=""

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { schemaText } from "../../scripts/schema.ts";
 import { parseMetricsFile } from "../../src/config/file.ts";
 import { ConfigError } from "../../src/errors.ts";
 
@@ -93,13 +92,5 @@ describe("metrics file", () => {
     expect(problems({ metrics: [{ name: "H", source: { type: "host" } }] })).toEqual([
       "metrics.json: metrics[0].name: is not used by a host source (its metrics have their own names)",
     ]);
-  });
-
-  test("the committed JSON Schema is generated from the same valibot schema (bun run schema)", async () => {
-    const committed = await Bun.file(`${import.meta.dir}/../../src/config/metrics-config.schema.json`).text();
-    expect(committed).toBe(schemaText());
-    const schema = JSON.parse(committed);
-    expect(schema.properties.metrics.items.properties.unit.enum).toContain("Count/Second");
-    expect(schema.properties.metrics.items.properties.source.oneOf).toHaveLength(5);
   });
 });
