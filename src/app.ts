@@ -2,9 +2,8 @@ import { Backlog, defaultBufferMax } from "./backlog.ts";
 import type { Invocation } from "./cli.ts";
 import type { Clock } from "./clock.ts";
 import type { CloudWatch, CloudWatchOptions } from "./cloudwatch/client.ts";
-import { type MetricsFile, parseMetricsFile } from "./config/file.ts";
+import type { MetricsFile } from "./config/file.ts";
 import { type Config, type Env, loadConfig, unknownVariables } from "./config/load.ts";
-import { describeEstimate, estimate } from "./cost.ts";
 import { resolveCredentials } from "./credentials.ts";
 import type { Imds } from "./ec2.ts";
 import { ConfigError } from "./errors.ts";
@@ -14,13 +13,10 @@ import type { Logger } from "./log.ts";
 import { finish, type Pipeline, runCycle, runLoop } from "./run.ts";
 import { cloudWatchSink, describeError } from "./sinks/cloudwatch.ts";
 import { dryRunSink } from "./sinks/dry-run.ts";
-import { emfSink } from "./sinks/emf.ts";
 import type { Sink } from "./sinks/sink.ts";
 import { envMetricSource } from "./sources/env-metric.ts";
-import { combine, datumsPerCycle, sourceOf } from "./sources/index.ts";
 import type { Source } from "./sources/source.ts";
-import { Spool, type SpoolFiles } from "./spool.ts";
-import { printReport } from "./validate.ts";
+import type { Spool, SpoolFiles } from "./spool.ts";
 
 /** Everything the program touches, passed in by main (or by a test). */
 export interface AppDeps {
@@ -82,6 +78,7 @@ async function readMetricsFile(path: string, config: Config, d: AppDeps): Promis
       (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
     throw new ConfigError([`METRICS_CONFIG_FILE: cannot read ${JSON.stringify(path)} (${reason})`]);
   }
+  const { parseMetricsFile } = await import("./config/file.ts");
   const file = parseMetricsFile(text, path, { namespace: config.namespace });
   const unused = ENV_METRIC_VARIABLES.filter((n) => d.env[n] !== undefined);
   if (!file.includeEnvMetric && unused.length > 0) {
@@ -93,9 +90,11 @@ async function readMetricsFile(path: string, config: Config, d: AppDeps): Promis
 }
 
 /** The cycle's source: the metrics file's metrics, the METRIC_* metric, or both. */
-function buildSource(config: Config, file: MetricsFile | undefined, d: AppDeps): Source {
+async function buildSource(config: Config, file: MetricsFile | undefined, d: AppDeps): Promise<Source> {
   const envMetric = envMetricSource(config, d.random);
   if (!file) return envMetric;
+  // Loaded only with a metrics file: the common case starts without them.
+  const { combine, sourceOf } = await import("./sources/index.ts");
   const sources = file.metrics.map((m) => sourceOf(m, d.log, d.random));
   return combine(file.includeEnvMetric ? [...sources, envMetric] : sources, d.log);
 }
@@ -120,10 +119,12 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
     dimensions: [...loaded.dimensions, ...(await ec2Dimensions(loaded, d.imds))],
   };
   const file = config.metricsFile ? await readMetricsFile(config.metricsFile, config, d) : undefined;
-  const source = buildSource(config, file, d);
+  const source = await buildSource(config, file, d);
 
   const intervalMs = config.intervalSeconds * 1000;
-  const perCycle = file ? datumsPerCycle(file) + (file.includeEnvMetric ? 1 : 0) : 1;
+  const perCycle = file
+    ? (await import("./sources/index.ts")).datumsPerCycle(file) + (file.includeEnvMetric ? 1 : 0)
+    : 1;
   const backlog = new Backlog(config.bufferMax ?? defaultBufferMax(config.intervalSeconds, perCycle), d.log);
   const cw = needsAws
     ? d.createCloudWatch({
@@ -144,6 +145,7 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
   const endpoint = cw ? await cw.endpoint() : undefined;
 
   if (inv.command === "validate") {
+    const { printReport } = await import("./validate.ts");
     await printReport(
       {
         version: d.version,
@@ -173,6 +175,7 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
     spool: config.spoolDir ?? "off",
   });
   if (inv.dryRun) {
+    const { describeEstimate, estimate } = await import("./cost.ts");
     const e = estimate(await source(d.clock.now()), config.intervalSeconds);
     d.log.info(`estimate: ${describeEstimate(e)}`, { ...e });
   }
@@ -180,7 +183,7 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
   let sink: Sink;
   if (inv.dryRun) sink = dryRunSink(d.out);
   else if (cw && endpoint) sink = cloudWatchSink(cw.putMetricData, d.log, endpoint, d.clock.now);
-  else sink = emfSink(d.out);
+  else sink = (await import("./sinks/emf.ts")).emfSink(d.out);
   let pipeline: Pipeline = { source, sink, clock: d.clock, log: d.log, backlog };
   if (!inv.dryRun) {
     // A dry run delivers nothing, so it keeps no spool and never claims health.
@@ -217,6 +220,7 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
 
 /** Opens the spool and puts what an earlier run left undelivered into the backlog. */
 async function openSpool(dir: string, backlog: Backlog, d: AppDeps): Promise<Spool> {
+  const { Spool } = await import("./spool.ts");
   const { spool, recovered } = await Spool.open(dir, d.spoolFiles, d.log, backlog.max, d.clock.now);
   backlog.add(recovered);
   return spool;

@@ -3,7 +3,7 @@
  * MetadataService (token first; `AWS_EC2_METADATA_SERVICE_ENDPOINT` honoured). Short timeouts and
  * no retries, so that off EC2 the answer "no metadata" comes within about a second.
  */
-import { MetadataService } from "@aws-sdk/ec2-metadata-service";
+import type { MetadataService } from "@aws-sdk/ec2-metadata-service";
 import type { Env } from "./config/load.ts";
 import type { Dimension } from "./datum.ts";
 import { EC2_DIMENSIONS, type Ec2Dimension } from "./ec2-dimensions.ts";
@@ -31,14 +31,19 @@ export function imdsEndpoint(env: Env): string {
 /** The real IMDS, or undefined when `AWS_EC2_METADATA_DISABLED` says not to ask. */
 export function sdkImds(env: Env): Imds | undefined {
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") return undefined;
-  const service = new MetadataService({
-    // From the environment given, not the SDK's own look-up of process.env.
-    endpoint: imdsEndpoint(env),
-    httpOptions: { timeout: IMDS_TIMEOUT_MS },
-    retries: 0,
-    // IMDSv2 only, unless the user asks for the v1 fallback explicitly.
-    ec2MetadataV1Disabled: env.AWS_EC2_METADATA_V1_DISABLED?.toLowerCase() !== "false",
-  });
+  // Created (and its module loaded) on first use: most runs never ask instance metadata.
+  let service: Promise<MetadataService> | undefined;
+  const open = async () => {
+    const { MetadataService } = await import("@aws-sdk/ec2-metadata-service");
+    return new MetadataService({
+      // From the environment given, not the SDK's own look-up of process.env.
+      endpoint: imdsEndpoint(env),
+      httpOptions: { timeout: IMDS_TIMEOUT_MS },
+      retries: 0,
+      // IMDSv2 only, unless the user asks for the v1 fallback explicitly.
+      ec2MetadataV1Disabled: env.AWS_EC2_METADATA_V1_DISABLED?.toLowerCase() !== "false",
+    });
+  };
   return (path) =>
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
@@ -46,16 +51,19 @@ export function sdkImds(env: Env): Imds | undefined {
           reject(new MetadataError(`no answer from instance metadata within ${IMDS_DEADLINE_MS} ms (token)`)),
         IMDS_DEADLINE_MS,
       );
-      service.request(path, {}).then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
+      service ??= open();
+      service
+        .then((s) => s.request(path, {}))
+        .then(
+          (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
     });
 }
 
