@@ -86,7 +86,7 @@ export const nodeHealthFiles: HealthFiles = {
     }
   },
   async write(path, content) {
-    const temporary = `${path}.${process.pid}.tmp`;
+    const temporary = `${path}.${crypto.randomUUID()}.tmp`;
     await writeFile(temporary, content, { mode: 0o644 });
     await rename(temporary, path);
   },
