@@ -67,16 +67,34 @@ chmod 600 "$crontabs/$user"
 "$crond" -f -c "$crontabs" ${CROND_FLAGS:-} &
 cron_pid=$!
 
+# The process ids whose parent is $1, from /proc (no pgrep: not every busybox has it).
+# shellcheck disable=SC2317 # called from stop(), which the trap calls
+children_of() {
+  for stat in /proc/[0-9]*/stat; do
+    line=$(cat "$stat" 2>/dev/null) || continue
+    # "pid (command name) state ppid …": the name may hold spaces, so cut after its ")".
+    rest=${line##*) }
+    ppid=$(printf '%s\n' "$rest" | cut -d' ' -f2)
+    if [ "$ppid" = "$1" ]; then
+      pid=${stat#/proc/}
+      printf '%s\n' "${pid%/stat}"
+    fi
+  done
+}
+
 # shellcheck disable=SC2317 # called by the trap below
 stop() {
   say "stopping"
+  jobs_running=$(children_of "$cron_pid")
   kill -TERM "$cron_pid" 2>/dev/null || true
   # A job in flight gets SIGTERM: it finishes its publish or aborts it within 5 s.
-  pkill -TERM -P "$cron_pid" 2>/dev/null || true
+  for pid in $jobs_running; do kill -TERM "$pid" 2>/dev/null || true; done
   i=0
-  while pgrep -P "$cron_pid" >/dev/null 2>&1 && [ "$i" -lt 60 ]; do
-    sleep 0.1
-    i=$((i + 1))
+  for pid in $jobs_running; do
+    while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 60 ]; do
+      sleep 0.1
+      i=$((i + 1))
+    done
   done
   wait "$cron_pid" 2>/dev/null || true
   kill "$out_pid" "$err_pid" 2>/dev/null || true
