@@ -23,6 +23,7 @@ RUN bun install --frozen-lockfile --production --ignore-scripts
 COPY tsconfig.json bunfig.toml ./
 COPY src ./src
 COPY scripts/build.ts ./scripts/build.ts
+COPY scripts/bundle ./scripts/bundle
 COPY scripts/container/rootfs.sh ./scripts/container/rootfs.sh
 COPY test ./test
 # The unit tests (the end-to-end and container tests run outside the image build).

@@ -8,7 +8,9 @@
  * prints for an internal error point at the TypeScript source.
  */
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { BunPlugin } from "bun";
 import pkg from "../package.json" with { type: "json" };
 
 /**
@@ -24,41 +26,47 @@ export interface BuildOptions {
   readonly version?: string;
 }
 
-/** Builds one binary; throws with Bun's own output when the build fails. */
+const ROOT = join(import.meta.dir, "..");
+
+/**
+ * The SDK's Node HTTP handler module (and Node's http, https, http2 behind it) is bundled in a
+ * lazy form: the publisher's requests use fetch, so most runs never need it.
+ */
+const lazyNodeHttpHandler: BunPlugin = {
+  name: "lazy-node-http-handler",
+  setup(b) {
+    b.onResolve({ filter: /^@smithy\/node-http-handler$/ }, (args) =>
+      args.importer.endsWith("lazy-node-http-handler.ts")
+        ? undefined
+        : { path: join(import.meta.dir, "bundle", "lazy-node-http-handler.ts") },
+    );
+  },
+};
+
+/** Builds one binary; throws with Bun's own messages when the build fails. */
 export async function build(options: BuildOptions): Promise<void> {
   const version = options.version ?? pkg.version;
-  const args = [
-    "build",
-    "src/main.ts",
-    "--compile",
-    "--minify",
-    "--bytecode",
-    "--sourcemap",
-    "--no-compile-autoload-dotenv",
-    "--no-compile-autoload-bunfig",
-    `--compile-jit-policy=${JIT_POLICY}`,
-    "--define",
-    `CWP_BUILD_VERSION=${JSON.stringify(version)}`,
-    ...(options.target ? ["--target", options.target] : []),
-    "--outfile",
-    options.outfile,
-  ];
-  const proc = Bun.spawn([process.execPath, ...args], {
-    cwd: `${import.meta.dir}/..`,
-    stdout: "pipe",
-    stderr: "pipe",
+  const result = await Bun.build({
+    entrypoints: [join(ROOT, "src", "main.ts")],
+    compile: {
+      outfile: options.outfile,
+      ...(options.target ? { target: options.target as Bun.Build.CompileTarget } : {}),
+      autoloadDotenv: false,
+      autoloadBunfig: false,
+      jitPolicy: JIT_POLICY,
+    },
+    minify: true,
+    bytecode: true,
+    sourcemap: "linked",
+    define: { CWP_BUILD_VERSION: JSON.stringify(version) },
+    plugins: [lazyNodeHttpHandler],
+    throw: false,
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) {
-    throw new Error(
-      `bun build for ${options.target ?? "this host"} failed (exit ${code}):\n${stderr}${stdout}`,
-    );
+  if (!result.success) {
+    const messages = result.logs.map((l) => String(l)).join("\n");
+    throw new Error(`bun build for ${options.target ?? "this host"} failed:\n${messages}`);
   }
-  // The source map is embedded in the executable; the copy written beside it is not needed.
+  // The source map is embedded in the executable; a copy written beside it is not needed.
   await rm(`${options.outfile}.map`, { force: true });
 }
 

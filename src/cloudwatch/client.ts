@@ -1,6 +1,6 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { loadConfig } from "@smithy/core/config";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
 import type { PutMetricDataInput } from "../sinks/wire.ts";
 import { createRetryStrategy, type RetryEvent } from "./retry.ts";
 
@@ -78,6 +78,8 @@ export function createCloudWatch(options: CloudWatchOptions): CloudWatch {
     }),
     // fetch, unlike node:http under Bun, honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
     requestHandler: new FetchHttpHandler({ requestTimeout: options.attemptTimeoutMs }),
+    // The collector that goes with fetch's web streams (the default is node-http-handler's).
+    streamCollector,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });

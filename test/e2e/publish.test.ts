@@ -226,6 +226,48 @@ describe("AWS conventions (binary)", () => {
     }
   });
 
+  test("credentials from the ECS/EKS container credentials endpoint (a task role)", async () => {
+    const token = TEST_SESSION_TOKEN;
+    const strict = new FakeCloudWatch({ credentials: { ...TEST_CREDENTIALS, sessionToken: token } }).start();
+    let asked = 0;
+    const endpoint = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req) => {
+        asked++;
+        if (req.headers.get("authorization") !== "task-auth-token")
+          return new Response("denied", { status: 403 });
+        return Response.json({
+          AccessKeyId: TEST_CREDENTIALS.accessKeyId,
+          SecretAccessKey: TEST_CREDENTIALS.secretAccessKey,
+          Token: token,
+          Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+        });
+      },
+    });
+    try {
+      const r = await run(
+        "binary",
+        ["once"],
+        cleanEnv({
+          AWS_REGION: "ap-southeast-2",
+          AWS_ENDPOINT_URL_CLOUDWATCH: strict.url,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${endpoint.port}/v2/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: "task-auth-token",
+        }),
+      );
+      expect(r.code).toBe(0);
+      expect(asked).toBe(1);
+      expect(strict.accepted).toHaveLength(1);
+      expect(jsonLines(r.stdout)[0]).toMatchObject({
+        credentials: "container credentials endpoint (ECS/EKS Pod Identity)",
+      });
+    } finally {
+      await strict.stop();
+      endpoint.stop(true);
+    }
+  });
+
   test("HTTP_PROXY is used, and NO_PROXY bypasses it", async () => {
     const proxy = await new TestProxy().start();
     try {
