@@ -174,14 +174,8 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
     bufferMax: backlog.max,
     spool: config.spoolDir ?? "off",
   });
-  if (inv.dryRun) {
-    const { describeEstimate, estimate } = await import("./cost.ts");
-    const e = estimate(await source(d.clock.now()), config.intervalSeconds);
-    d.log.info(`estimate: ${describeEstimate(e)}`, { ...e });
-  }
-
   let sink: Sink;
-  if (inv.dryRun) sink = dryRunSink(d.out);
+  if (inv.dryRun) sink = await withEstimate(dryRunSink(d.out), config.intervalSeconds, d.log);
   else if (cw && endpoint) sink = cloudWatchSink(cw.putMetricData, d.log, endpoint, d.clock.now);
   else sink = (await import("./sinks/emf.ts")).emfSink(d.out);
   let pipeline: Pipeline = { source, sink, clock: d.clock, log: d.log, backlog };
@@ -216,6 +210,22 @@ export async function runApp(inv: Invocation, d: AppDeps): Promise<Outcome> {
   const cycles = await runLoop(pipeline, { intervalMs, stop: d.stop, abort: d.abort });
   d.log.info("stopped", { cycles });
   return "ok";
+}
+
+/** A dry run's sink that logs the cost estimate from the first cycle it is given. */
+async function withEstimate(sink: Sink, intervalSeconds: number, log: Logger): Promise<Sink> {
+  const { describeEstimate, estimate } = await import("./cost.ts");
+  let done = false;
+  return {
+    publish(datums, options) {
+      if (!done) {
+        done = true;
+        const e = estimate(datums, intervalSeconds);
+        log.info(`estimate: ${describeEstimate(e)}`, { ...e });
+      }
+      return sink.publish(datums, options);
+    },
+  };
 }
 
 /** Opens the spool and puts what an earlier run left undelivered into the backlog. */

@@ -82,24 +82,23 @@ export function cloudWatchSink(put: PutMetricData, log: Logger, endpoint: string
             log.error(msg, { ...fields, endpoint, ...described, durationMs: now() - started });
             return;
           }
-          const [only] = batch;
-          if (batch.length === 1 && only !== undefined) {
-            rejected.push({ datum: only, error: cause });
+          const reject = (datum: Datum) => {
+            rejected.push({ datum, error: cause });
             log.error("CloudWatch rejected a datapoint as invalid; it is dropped", {
-              ...datumFields(only),
+              ...datumFields(datum),
               ...described,
             });
+          };
+          const [only] = batch;
+          if (batch.length === 1 && only !== undefined) {
+            reject(only);
             return;
           }
           // Isolate the bad datum: the one CloudWatch names, else by halves.
           const member = namedMember(cause.message);
           const named = member === undefined ? undefined : batch[member - 1];
           if (named !== undefined) {
-            rejected.push({ datum: named, error: cause });
-            log.error("CloudWatch rejected a datapoint as invalid; it is dropped", {
-              ...datumFields(named),
-              ...described,
-            });
+            reject(named);
             await send(
               namespace,
               batch.filter((d) => d !== named),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseMetricsFile } from "../../src/config/file.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { problemsOf } from "../support/config.ts";
 
 // "1e400" in a test object stands for the JSON number 1e400 (JSON.parse makes it Infinity).
 const parse = (o: unknown) =>
@@ -8,13 +8,7 @@ const parse = (o: unknown) =>
     namespace: "Default/NS",
   });
 function problems(o: unknown): readonly string[] {
-  try {
-    parse(o);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
+  return problemsOf(() => parse(o));
 }
 
 describe("metrics file", () => {

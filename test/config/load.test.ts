@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { loadConfig, unknownVariables } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { problemsOf } from "../support/config.ts";
 import { BAD_CONFIGS } from "./bad-configs.ts";
 
 const REGION = { AWS_REGION: "ap-southeast-2" };
@@ -12,13 +13,7 @@ const load = (env: Record<string, string>, requireRegion = true, profileRegion?:
   });
 
 function problems(env: Record<string, string>): readonly string[] {
-  try {
-    load(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
+  return problemsOf(() => load(env));
 }
 
 describe("loadConfig", () => {
